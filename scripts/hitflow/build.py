@@ -1,0 +1,49 @@
+"""Running dbt: ``hitflow build`` is ``dbt build`` with the project's settings."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from hitflow.errors import HitflowError
+from hitflow.pipeline import PROJECT_DIR, load_pipeline
+from hitflow.warehouse import warehouse_path
+
+
+def dbt_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
+    env["DBT_PROFILES_DIR"] = str(PROJECT_DIR)
+    env["HITFLOW_DB"] = str(warehouse_path().resolve())
+    env.setdefault("DBT_LOG_PATH", str(PROJECT_DIR / "logs"))
+    return env
+
+
+def dbt_executable() -> str:
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else "dbt"
+
+
+def run_dbt(args: list[str], *, quiet: bool = False) -> int:
+    """Run one dbt command in the project; return its exit status."""
+    warehouse_path().parent.mkdir(parents=True, exist_ok=True)
+    command = [dbt_executable(), *args]
+    if os.environ.get("HITFLOW_PIPELINE"):
+        pipeline = load_pipeline()
+        command += ["--vars", json.dumps({"pipeline": pipeline.raw})]
+    if quiet:
+        command += ["--quiet"]
+    completed = subprocess.run(command, cwd=PROJECT_DIR, env=dbt_environment())
+    return completed.returncode
+
+
+def build(extra: list[str] | None = None, *, quiet: bool = False) -> None:
+    """``dbt build``; raise when a model or a test (a quality gate) fails."""
+    status = run_dbt(["build", *(extra or [])], quiet=quiet)
+    if status != 0:
+        raise HitflowError(
+            "dbt build failed: a model or a quality gate did not pass (see above)"
+        )
