@@ -12,6 +12,12 @@ assignment_tasks as (
 
 ),
 
+decisions as (
+
+    select * from {{ ref('int_assignment_decisions') }}
+
+),
+
 final as (
 
     select
@@ -21,6 +27,10 @@ final as (
         assignment_tasks.task_id,
         assignments.task_ref,
         assignments.worker_id,
+        coalesce(decisions.decision, 'review') as decision,
+        coalesce(decisions.reason_code, 'no_answers') as reason_code,
+        decisions.reason,
+        decisions.worker_state,
         assignments.batch_sha256,
         assignments.batch_row_number,
         assignments.platform_status,
@@ -36,6 +46,11 @@ final as (
         on
             assignments.platform = assignment_tasks.platform
             and assignments.assignment_id = assignment_tasks.assignment_id
+
+    left join decisions
+        on
+            assignments.platform = decisions.platform
+            and assignments.assignment_id = decisions.assignment_id
 
 )
 

@@ -12,6 +12,7 @@ renamed as (
         ---------- ids
         review_id,
         task_id,
+        candidate_id,
         file_sha256,
 
         ---------- text

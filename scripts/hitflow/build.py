@@ -8,9 +8,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 from hitflow.errors import HitflowError
 from hitflow.pipeline import PROJECT_DIR, load_pipeline
 from hitflow.warehouse import warehouse_path
+
+
+def project_vars() -> dict:
+    return (yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text()) or {}).get(
+        "vars", {}
+    )
 
 
 def dbt_environment() -> dict[str, str]:
@@ -27,13 +35,21 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else "dbt"
 
 
-def run_dbt(args: list[str], *, quiet: bool = False) -> int:
-    """Run one dbt command in the project; return its exit status."""
+def run_dbt(args: list[str], *, quiet: bool = False, trust: dict | None = None) -> int:
+    """Run one dbt command in the project; return its exit status.
+
+    ``trust`` overrides settings of ``vars.trust`` (say ``{"method": "majority"}``);
+    a pipeline definition named by ``HITFLOW_PIPELINE`` replaces the project's.
+    """
     warehouse_path().parent.mkdir(parents=True, exist_ok=True)
     command = [dbt_executable(), *args]
+    overrides = {}
     if os.environ.get("HITFLOW_PIPELINE"):
-        pipeline = load_pipeline()
-        command += ["--vars", json.dumps({"pipeline": pipeline.raw})]
+        overrides["pipeline"] = load_pipeline().raw
+    if trust:
+        overrides["trust"] = {**project_vars().get("trust", {}), **trust}
+    if overrides:
+        command += ["--vars", json.dumps(overrides)]
     if quiet:
         command += ["--quiet"]
     completed = subprocess.run(command, cwd=PROJECT_DIR, env=dbt_environment())

@@ -453,6 +453,7 @@ def load_files_reporting(
     from hitflow.pipeline import load_pipeline
     from hitflow.warehouse import connect
 
+    out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     pipeline = load_pipeline()
     refused = []
@@ -466,7 +467,7 @@ def load_files_reporting(
                     result = load_file(
                         con, pipeline, path, stage=stage, platform=platform
                     )
-                    progress.console.print(result.describe())
+                    out.print(result.describe())
                 except HitflowError as problem:
                     err.print(f"{path.name}: {problem}; nothing from it was loaded")
                     refused.append(path)

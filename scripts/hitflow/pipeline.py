@@ -152,6 +152,7 @@ def _parse_stages(block: dict[str, Any], path: Path) -> dict[str, Stage]:
             raise HitflowError(
                 f"{path}: stage {stage.name} feeds unknown stage {stage.next_stage}"
             )
+    _check_mapping(stages)
     return stages
 
 
@@ -179,3 +180,33 @@ def _parse_field(stage: str, name: str, spec: dict[str, Any], path: Path) -> Fie
         domains=tuple(spec.get("domains") or ()),
         categories=tuple(str(c) for c in spec.get("categories") or ()),
     )
+
+
+def _check_mapping(stages: dict[str, Stage]) -> None:
+    """Refuse a definition whose next-stage mapping names unknown things."""
+    for stage in stages.values():
+        fields = set()
+        for name, source in stage.next_inputs.items():
+            kind, _, rest = source.partition(".")
+            field, _, part = rest.partition(".")
+            if kind not in ("input", "answer") or not rest:
+                raise HitflowError(
+                    f"stage {stage.name}: next input {name} = {source!r} must be "
+                    "input.<name> or answer.<field>"
+                )
+            if kind == "answer":
+                if field not in stage.fields:
+                    raise HitflowError(
+                        f"stage {stage.name}: next input {name} reads unknown "
+                        f"field {field}"
+                    )
+                if part and part not in stage.fields[field].parts:
+                    raise HitflowError(
+                        f"stage {stage.name}: field {field} has no part {part}"
+                    )
+                fields.add(field)
+        if len(fields) > 1:
+            raise HitflowError(
+                f"stage {stage.name}: the next stage may read one answer field, "
+                f"not {', '.join(sorted(fields))}"
+            )

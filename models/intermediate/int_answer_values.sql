@@ -1,0 +1,609 @@
+{#-
+    One row per assignment, field and position: each answer normalised for its
+    type, classed as a value, an explicit none or blank, and validated. A record
+    field's parts are combined into one row per position. An assignment without
+    a task (no inputs) has no rows.
+
+    Record parts come in the order the pipeline definition lists them; the key
+    part a record is compared by is its first url part, else its first part.
+-#}
+{%- set record_part_rows = [] -%}
+{%- for stage, spec in hitflow_stages().items() -%}
+    {%- for field, field_spec in spec['fields'].items() -%}
+        {%- if field_spec.get('type') == 'record' -%}
+            {%- set parts = field_spec['parts'] -%}
+            {%- set ns = namespace(key_part=none) -%}
+            {%- for part, part_type in parts.items() -%}
+                {%- if ns.key_part is none and part_type == 'url' -%}
+                    {%- set ns.key_part = part -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- set key_part = ns.key_part or (parts.keys() | list)[0] -%}
+            {%- for part in parts -%}
+                {%- do record_part_rows.append(
+                    [stage, field, part, loop.index, part == key_part]
+                ) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+{%- endfor -%}
+
+with
+
+answers as (
+
+    select * from {{ ref('stg_answers') }}
+
+),
+
+assignments as (
+
+    select * from {{ ref('stg_assignments') }}
+
+),
+
+assignment_tasks as (
+
+    select * from {{ ref('int_assignment_tasks') }}
+
+),
+
+pipeline_fields as (
+
+    select * from {{ ref('int_pipeline_fields') }}
+
+),
+
+placeholder_values as (
+
+    select * from {{ ref('placeholder_values') }}
+
+),
+
+tracking_parameters as (
+
+    select * from {{ ref('tracking_parameters') }}
+
+),
+
+record_parts as (
+
+    {% if record_part_rows %}
+        {% for stage, field, part, part_index, is_key_part in record_part_rows %}
+            select
+                {{ hitflow_literal(stage) }} as stage,
+                {{ hitflow_literal(field) }} as field,
+                {{ hitflow_literal(part) }} as part,
+                {{ part_index }} as part_index,
+                {{ hitflow_literal(is_key_part) }} as is_key_part
+            {% if not loop.last %}union all{% endif %}
+        {% endfor %}
+    {% else %}
+        select
+            null::varchar as stage,
+            null::varchar as field,
+            null::varchar as part,
+            null::integer as part_index,
+            null::boolean as is_key_part
+        where false
+    {% endif %}
+
+),
+
+{# Seeds cannot hold the word null, so that placeholder is `literal:null`. #}
+placeholders as (
+
+    select
+        {{ hitflow_normalise_key_text(
+            "regexp_replace(placeholder, '^literal:', '')"
+        ) }} as placeholder_key,
+        min(value_class) as value_class
+
+    from placeholder_values
+
+    group by placeholder_key
+
+),
+
+tracking_lists as (
+
+    select
+        coalesce(
+            list(lower(parameter)) filter (where match_type = 'exact'),
+            []::varchar[]
+        ) as exact_names,
+        coalesce(
+            list(lower(parameter)) filter (where match_type = 'prefix'),
+            []::varchar[]
+        ) as prefixes
+
+    from tracking_parameters
+
+),
+
+task_assignments as (
+
+    select
+        assignments.platform,
+        assignments.assignment_id,
+        assignments.worker_id,
+        assignment_tasks.stage,
+        assignment_tasks.task_id
+
+    from assignments
+
+    inner join assignment_tasks
+        on
+            assignments.platform = assignment_tasks.platform
+            and assignments.assignment_id = assignment_tasks.assignment_id
+
+),
+
+field_parts as (
+
+    select
+        pipeline_fields.stage,
+        pipeline_fields.field,
+        pipeline_fields.part,
+        pipeline_fields.value_type as part_type,
+        pipeline_fields.is_record,
+        pipeline_fields.is_multi,
+        pipeline_fields.domains,
+        pipeline_fields.categories,
+        coalesce(record_parts.part_index, 1) as part_index,
+        coalesce(record_parts.is_key_part, true) as is_key_part
+
+    from pipeline_fields
+
+    left join record_parts
+        on
+            pipeline_fields.stage = record_parts.stage
+            and pipeline_fields.field = record_parts.field
+            and pipeline_fields.part = record_parts.part
+
+),
+
+{# Every assignment answers every field of its stage, present in the file or not. #}
+assignment_fields as (
+
+    select distinct
+        task_assignments.platform,
+        task_assignments.assignment_id,
+        task_assignments.worker_id,
+        task_assignments.stage,
+        task_assignments.task_id,
+        field_parts.field,
+        field_parts.is_multi,
+        case
+            when field_parts.is_record then 'record' else field_parts.part_type
+        end as value_type
+
+    from task_assignments
+
+    inner join field_parts
+        on task_assignments.stage = field_parts.stage
+
+),
+
+{# A cell loaded from two files is taken once, from the first file by hash. #}
+deduplicated_answers as (
+
+    select
+        answers.platform,
+        answers.assignment_id,
+        answers.field,
+        answers.part,
+        answers.position,
+        answers.answer_value
+
+    from answers
+
+    qualify row_number() over (
+        partition by
+            answers.platform,
+            answers.assignment_id,
+            answers.field,
+            answers.part,
+            answers.position
+        order by answers.batch_sha256
+    ) = 1
+
+),
+
+answered_positions as (
+
+    select distinct
+        deduplicated_answers.platform,
+        deduplicated_answers.assignment_id,
+        deduplicated_answers.field,
+        deduplicated_answers.position
+
+    from deduplicated_answers
+
+),
+
+{# Each position of a record gets all its parts, a part missing from the file blank. #}
+cells as (
+
+    select
+        assignment_fields.platform,
+        assignment_fields.assignment_id,
+        assignment_fields.field,
+        answered_positions.position,
+        field_parts.part,
+        field_parts.part_type,
+        field_parts.part_index,
+        field_parts.is_key_part,
+        field_parts.is_record,
+        field_parts.domains,
+        field_parts.categories,
+        deduplicated_answers.answer_value as raw_value,
+        {{ hitflow_normalise_key_text('deduplicated_answers.answer_value') }}
+            as placeholder_key
+
+    from assignment_fields
+
+    inner join answered_positions
+        on
+            assignment_fields.platform = answered_positions.platform
+            and assignment_fields.assignment_id = answered_positions.assignment_id
+            and assignment_fields.field = answered_positions.field
+
+    inner join field_parts
+        on
+            assignment_fields.stage = field_parts.stage
+            and assignment_fields.field = field_parts.field
+
+    left join deduplicated_answers
+        on
+            answered_positions.platform = deduplicated_answers.platform
+            and answered_positions.assignment_id = deduplicated_answers.assignment_id
+            and answered_positions.field = deduplicated_answers.field
+            and answered_positions.position = deduplicated_answers.position
+            and field_parts.part = deduplicated_answers.part
+
+),
+
+{# A category that is one of its field's categories is never a placeholder. #}
+classified_cells as (
+
+    select
+        cells.*,
+        case
+            when coalesce({{ hitflow_normalise_text('cells.raw_value') }}, '') = ''
+                then 'blank'
+            when
+                cells.part_type = 'category'
+                and list_contains(
+                    cells.categories,
+                    {{ hitflow_normalise_category('cells.raw_value') }}
+                )
+                then 'value'
+            else coalesce(placeholders.value_class, 'value')
+        end as cell_class
+
+    from cells
+
+    left join placeholders
+        on cells.placeholder_key = placeholders.placeholder_key
+
+),
+
+normalised_cells as (
+
+    select
+        classified_cells.*,
+        case
+            when classified_cells.cell_class <> 'value' then null
+            when classified_cells.part_type = 'url'
+                then {{ hitflow_normalise_url(
+                    'classified_cells.raw_value',
+                    'tracking_lists.exact_names',
+                    'tracking_lists.prefixes'
+                ) }}
+            when classified_cells.part_type = 'email'
+                then {{ hitflow_normalise_email('classified_cells.raw_value') }}
+            when classified_cells.part_type = 'phone'
+                then {{ hitflow_normalise_phone('classified_cells.raw_value') }}
+            when classified_cells.part_type = 'handle'
+                then {{ hitflow_normalise_handle('classified_cells.raw_value') }}
+            when classified_cells.part_type = 'category'
+                then {{ hitflow_normalise_category('classified_cells.raw_value') }}
+            else {{ hitflow_normalise_text('classified_cells.raw_value') }}
+        end as normalised_value
+
+    from classified_cells
+
+    cross join tracking_lists
+
+),
+
+{#
+    The value compared for agreement (http and https alike, text case-blind)
+    and why a value fails its type's check, NULL when it passes.
+#}
+validated_cells as (
+
+    select
+        *,
+        case
+            when part_type = 'url'
+                then {{ hitflow_url_agreement_key('normalised_value') }}
+            when part_type = 'text'
+                then {{ hitflow_normalise_text_key('normalised_value') }}
+            else normalised_value
+        end as agreement_value,
+        case
+            when cell_class <> 'value' then null
+            when
+                part_type = 'url'
+                and coalesce({{ hitflow_url_scheme('normalised_value') }}, '')
+                not in ('http', 'https')
+                then 'not_http_url'
+            when
+                part_type = 'url'
+                and not {{ hitflow_is_valid_url('normalised_value') }}
+                then 'bad_url_syntax'
+            when
+                part_type = 'url'
+                and len(domains) > 0
+                and not {{ hitflow_host_on_domains(
+                    hitflow_url_host('normalised_value'), 'domains'
+                ) }}
+                then 'domain_not_allowed'
+            when
+                part_type = 'email'
+                and not {{ hitflow_is_valid_email('normalised_value') }}
+                then 'bad_email_syntax'
+            when
+                part_type = 'phone'
+                and not {{ hitflow_is_valid_phone('normalised_value') }}
+                then 'bad_phone_length'
+            when
+                part_type = 'handle'
+                and not {{ hitflow_is_valid_handle('normalised_value') }}
+                then 'bad_handle_syntax'
+            when
+                part_type = 'category'
+                and len(categories) > 0
+                and not list_contains(categories, normalised_value)
+                then 'category_not_allowed'
+        end as cell_invalid_reason
+
+    from normalised_cells
+
+),
+
+{#
+    A record's reasons name their part (`link:not_http_url`); a record whose key
+    part has no value is invalid (`link:missing`) and is compared by its first
+    part that has one. Each part is also a member of the record's JSON object.
+#}
+record_cells as (
+
+    select
+        *,
+        case
+            when not is_record then cell_invalid_reason
+            when is_key_part and cell_class <> 'value' then part || ':missing'
+            when cell_invalid_reason is not null
+                then part || ':' || cell_invalid_reason
+        end as part_invalid_reason,
+        {{ hitflow_json_string('part') }}
+        || ': '
+        || {{ hitflow_json_string('normalised_value') }} as json_member
+
+    from validated_cells
+
+),
+
+{# A plain field's cell is its position. #}
+plain_positions as (
+
+    select
+        platform,
+        assignment_id,
+        field,
+        position,
+        cell_class as value_class,
+        raw_value,
+        agreement_value as value,
+        normalised_value as display_value,
+        part_invalid_reason as invalid_reason
+
+    from record_cells
+
+    where not is_record
+
+),
+
+record_positions as (
+
+    select
+        platform,
+        assignment_id,
+        field,
+        position,
+        case
+            when bool_or(cell_class = 'value') then 'value'
+            when bool_or(cell_class = 'none') then 'none'
+            else 'blank'
+        end as value_class,
+        string_agg(
+            part || ': ' || raw_value, ' | ' order by part_index
+        ) filter (where cell_class <> 'blank') as raw_value,
+        coalesce(
+            min(agreement_value) filter (where is_key_part and cell_class = 'value'),
+            arg_min(agreement_value, part_index) filter (where cell_class = 'value')
+        ) as value,
+        '{'
+        || string_agg(json_member, ', ' order by part_index)
+        || '}' as display_value,
+        arg_min(part_invalid_reason, part_index) filter (
+            where part_invalid_reason is not null
+        ) as invalid_reason
+
+    from record_cells
+
+    where is_record
+
+    group by platform, assignment_id, field, position
+
+),
+
+positions as (
+
+    select * from plain_positions
+
+    union all
+
+    select * from record_positions
+
+),
+
+{#
+    The values an assignment gave for a field: a value given twice counts once,
+    at its first position, and a single-valued field keeps only its first value.
+#}
+value_rows as (
+
+    select
+        assignment_fields.platform,
+        assignment_fields.assignment_id,
+        assignment_fields.stage,
+        assignment_fields.task_id,
+        assignment_fields.worker_id,
+        assignment_fields.field,
+        positions.position,
+        assignment_fields.value_type,
+        positions.raw_value,
+        positions.value,
+        positions.display_value,
+        positions.value_class,
+        positions.invalid_reason is null as is_valid,
+        positions.invalid_reason
+
+    from positions
+
+    inner join assignment_fields
+        on
+            positions.platform = assignment_fields.platform
+            and positions.assignment_id = assignment_fields.assignment_id
+            and positions.field = assignment_fields.field
+
+    where positions.value_class = 'value'
+
+    qualify row_number() over (
+        partition by
+            assignment_fields.platform,
+            assignment_fields.assignment_id,
+            assignment_fields.field,
+            case when assignment_fields.is_multi then positions.value end
+        order by positions.position
+    ) = 1
+
+),
+
+{#
+    A field the assignment gave no value for is one row at position 1: none when
+    any position was a placeholder meaning none, else blank. Its raw value is
+    the first placeholder typed, else the first cell.
+#}
+empty_rows as (
+
+    select
+        assignment_fields.platform,
+        assignment_fields.assignment_id,
+        assignment_fields.stage,
+        assignment_fields.task_id,
+        assignment_fields.worker_id,
+        assignment_fields.field,
+        1 as position,
+        assignment_fields.value_type,
+        coalesce(
+            arg_min(positions.raw_value, positions.position) filter (
+                where positions.value_class = 'none'
+            ),
+            arg_min(positions.raw_value, positions.position)
+        ) as raw_value,
+        null::varchar as value,
+        null::varchar as display_value,
+        case
+            when bool_or(positions.value_class = 'none') then 'none' else 'blank'
+        end as value_class,
+        null::boolean as is_valid,
+        null::varchar as invalid_reason
+
+    from assignment_fields
+
+    left join positions
+        on
+            assignment_fields.platform = positions.platform
+            and assignment_fields.assignment_id = positions.assignment_id
+            and assignment_fields.field = positions.field
+
+    group by
+        assignment_fields.platform,
+        assignment_fields.assignment_id,
+        assignment_fields.stage,
+        assignment_fields.task_id,
+        assignment_fields.worker_id,
+        assignment_fields.field,
+        assignment_fields.value_type
+
+    having not coalesce(bool_or(positions.value_class = 'value'), false)
+
+),
+
+combined as (
+
+    select * from value_rows
+
+    union all
+
+    select * from empty_rows
+
+),
+
+{#
+    A field left blank by a worker who answered other fields of the task (an
+    e-mail but no Facebook link) reads as "there is none": the form has no
+    way to say so per field. A wholly blank assignment stays blank.
+#}
+implied as (
+
+    select
+        *,
+        value_class = 'blank'
+        and bool_or(value_class != 'blank') over (
+            partition by platform, assignment_id
+        ) as is_implied_none
+
+    from combined
+
+),
+
+final as (
+
+    select
+        platform,
+        assignment_id,
+        stage,
+        task_id,
+        worker_id,
+        field,
+        position,
+        value_type,
+        raw_value,
+        value,
+        display_value,
+        case when is_implied_none then 'none' else value_class end as value_class,
+        is_valid,
+        invalid_reason,
+        is_implied_none
+
+    from implied
+
+)
+
+select * from final

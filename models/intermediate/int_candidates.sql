@@ -1,0 +1,309 @@
+{#-
+    One row per task, field and candidate: every distinct value the task's
+    assignments gave for the field, plus `<none>` when any said there is none,
+    with how many workers support it and how much they agree.
+-#}
+
+with
+
+answer_values as (
+
+    select * from {{ ref('int_answer_values') }}
+
+),
+
+assignment_votes as (
+
+    select * from {{ ref('int_assignment_votes') }}
+
+),
+
+task_workers as (
+
+    select
+        stage,
+        task_id,
+        count(distinct worker_id) as n_workers
+
+    from answer_values
+
+    group by stage, task_id
+
+),
+
+task_fields as (
+
+    select
+        stage,
+        task_id,
+        field,
+        any_value(value_type) as value_type,
+        count(*) filter (where value_class = 'blank') as n_blank,
+        count(distinct worker_id) filter (
+            where value_class <> 'blank'
+        ) as n_answering_workers
+
+    from answer_values
+
+    group by stage, task_id, field
+
+),
+
+candidate_support as (
+
+    select
+        stage,
+        task_id,
+        field,
+        candidate_id,
+        value,
+        is_none,
+        count(distinct worker_id) as support,
+        list_sort(list(distinct worker_id)) as worker_ids
+
+    from assignment_votes
+
+    group by stage, task_id, field, candidate_id, value, is_none
+
+),
+
+{#
+    A candidate is shown as the spelling most of its workers gave; on a tie, the
+    spelling equal to the value (https over http), then the first in order.
+#}
+display_counts as (
+
+    select
+        stage,
+        task_id,
+        field,
+        value,
+        display_value,
+        is_valid,
+        invalid_reason,
+        count(distinct worker_id) as n_display_workers
+
+    from answer_values
+
+    where value_class = 'value'
+
+    group by stage, task_id, field, value, display_value, is_valid, invalid_reason
+
+),
+
+candidate_displays as (
+
+    select
+        stage,
+        task_id,
+        field,
+        value,
+        display_value,
+        is_valid,
+        invalid_reason
+
+    from display_counts
+
+    qualify row_number() over (
+        partition by stage, task_id, field, value
+        order by
+            n_display_workers desc,
+            display_value = value desc,
+            display_value asc
+    ) = 1
+
+),
+
+{# URL candidates split into host and non-empty path segments. #}
+url_votes as (
+
+    select
+        assignment_votes.stage,
+        assignment_votes.task_id,
+        assignment_votes.field,
+        assignment_votes.candidate_id,
+        assignment_votes.worker_id,
+        {{ hitflow_url_host('assignment_votes.value') }} as host,
+        {{ hitflow_url_path_segments('assignment_votes.value') }} as path_segments
+
+    from assignment_votes
+
+    inner join task_fields
+        on
+            assignment_votes.stage = task_fields.stage
+            and assignment_votes.task_id = task_fields.task_id
+            and assignment_votes.field = task_fields.field
+
+    where
+        task_fields.value_type = 'url'
+        and not assignment_votes.is_none
+        and {{ hitflow_url_host('assignment_votes.value') }} is not null
+
+),
+
+url_candidates as (
+
+    select distinct
+        stage,
+        task_id,
+        field,
+        candidate_id,
+        host,
+        path_segments
+
+    from url_votes
+
+),
+
+{#
+    Workers who gave a different URL on the candidate's host where one path is
+    a segment-wise prefix of the other (or the same path) and the shorter path
+    is not empty: `/clubs` and `/clubs/list`, not `/club` and `/clubs`.
+#}
+close_votes as (
+
+    select
+        url_candidates.stage,
+        url_candidates.task_id,
+        url_candidates.field,
+        url_candidates.candidate_id,
+        url_votes.worker_id
+
+    from url_candidates
+
+    inner join url_votes
+        on
+            url_candidates.stage = url_votes.stage
+            and url_candidates.task_id = url_votes.task_id
+            and url_candidates.field = url_votes.field
+            and url_candidates.host = url_votes.host
+            and url_candidates.candidate_id <> url_votes.candidate_id
+
+    where
+        least(len(url_candidates.path_segments), len(url_votes.path_segments)) > 0
+        and (
+            url_votes.path_segments[1:len(url_candidates.path_segments)]
+            = url_candidates.path_segments
+            or url_candidates.path_segments[1:len(url_votes.path_segments)]
+            = url_votes.path_segments
+        )
+
+),
+
+partial_votes as (
+
+    select
+        close_votes.stage,
+        close_votes.task_id,
+        close_votes.field,
+        close_votes.candidate_id,
+        count(distinct close_votes.worker_id) as n_close_workers
+
+    from close_votes
+
+    left join assignment_votes
+        on
+            close_votes.candidate_id = assignment_votes.candidate_id
+            and close_votes.worker_id = assignment_votes.worker_id
+
+    where assignment_votes.candidate_id is null
+
+    group by
+        close_votes.stage,
+        close_votes.task_id,
+        close_votes.field,
+        close_votes.candidate_id
+
+),
+
+candidates as (
+
+    select
+        candidate_support.stage,
+        candidate_support.task_id,
+        candidate_support.field,
+        candidate_support.candidate_id,
+        candidate_support.value,
+        case
+            when candidate_support.is_none then candidate_support.value
+            else candidate_displays.display_value
+        end as display_value,
+        task_fields.value_type,
+        candidate_support.is_none,
+        candidate_displays.is_valid,
+        candidate_displays.invalid_reason,
+        task_workers.n_workers,
+        task_fields.n_blank,
+        candidate_support.support,
+        (
+            candidate_support.support
+            + 0.5 * coalesce(partial_votes.n_close_workers, 0)
+        )::double as partial_support,
+        candidate_support.support / task_fields.n_answering_workers as share,
+        candidate_support.support
+        / sum(candidate_support.support) over (
+            partition by
+                candidate_support.stage,
+                candidate_support.task_id,
+                candidate_support.field
+        ) as probability,
+        candidate_support.worker_ids
+
+    from candidate_support
+
+    inner join task_fields
+        on
+            candidate_support.stage = task_fields.stage
+            and candidate_support.task_id = task_fields.task_id
+            and candidate_support.field = task_fields.field
+
+    inner join task_workers
+        on
+            candidate_support.stage = task_workers.stage
+            and candidate_support.task_id = task_workers.task_id
+
+    left join candidate_displays
+        on
+            candidate_support.stage = candidate_displays.stage
+            and candidate_support.task_id = candidate_displays.task_id
+            and candidate_support.field = candidate_displays.field
+            and candidate_support.value = candidate_displays.value
+            and not candidate_support.is_none
+
+    left join partial_votes
+        on candidate_support.candidate_id = partial_votes.candidate_id
+
+),
+
+{#
+    Entropy in bits of the support distribution (each candidate's share of all
+    support in its task field), 0 when everyone agrees.
+#}
+final as (
+
+    select
+        stage,
+        task_id,
+        field,
+        candidate_id,
+        value,
+        display_value,
+        value_type,
+        is_none,
+        is_valid,
+        invalid_reason,
+        n_workers,
+        n_blank,
+        support,
+        partial_support,
+        share,
+        0.0 - sum(probability * log2(probability)) over (
+            partition by stage, task_id, field
+        ) as entropy,
+        worker_ids
+
+    from candidates
+
+)
+
+select * from final

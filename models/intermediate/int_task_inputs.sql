@@ -1,0 +1,56 @@
+{#-
+    One row per task and input name: the value the task's latest assignment
+    carried. Batches of one stage may carry different input columns; a task
+    gets every input any of its batches carried.
+-#}
+
+with
+
+inputs as (
+
+    select * from {{ ref('stg_inputs') }}
+
+),
+
+assignments as (
+
+    select * from {{ ref('stg_assignments') }}
+
+),
+
+assignment_tasks as (
+
+    select * from {{ ref('int_assignment_tasks') }}
+
+),
+
+final as (
+
+    select
+        assignment_tasks.stage,
+        assignment_tasks.task_id,
+        inputs.input_name,
+        arg_max(
+            inputs.input_value,
+            coalesce(assignments.submitted_at, '1970-01-01'::timestamp)
+        ) as input_value
+
+    from inputs
+
+    inner join assignment_tasks
+        on
+            inputs.platform = assignment_tasks.platform
+            and inputs.assignment_id = assignment_tasks.assignment_id
+
+    inner join assignments
+        on
+            inputs.platform = assignments.platform
+            and inputs.assignment_id = assignments.assignment_id
+
+    where inputs.input_value is not null
+
+    group by assignment_tasks.stage, assignment_tasks.task_id, inputs.input_name
+
+)
+
+select * from final

@@ -1,0 +1,124 @@
+{#-
+    Task state, from its fields' states: exhausted, then rerun, then review
+    win over accepted; a task is empty only when every field is empty.
+-#}
+
+with
+
+field_decisions as (
+
+    select * from {{ ref('int_task_field_decisions') }}
+
+),
+
+assignment_tasks as (
+
+    select * from {{ ref('int_assignment_tasks') }}
+
+),
+
+assignments as (
+
+    select * from {{ ref('stg_assignments') }}
+
+),
+
+task_inputs as (
+
+    select * from {{ ref('int_task_inputs') }}
+
+),
+
+task_work as (
+
+    select
+        assignment_tasks.stage,
+        assignment_tasks.task_id,
+        any_value(assignment_tasks.task_key) as task_key,
+        count(*) as n_assignments,
+        count(distinct assignments.worker_id) as n_workers,
+        list(distinct assignments.task_ref order by assignments.task_ref) as task_refs,
+        min(assignments.submitted_at) as first_submitted_at,
+        max(assignments.submitted_at) as last_submitted_at
+
+    from assignment_tasks
+
+    inner join assignments
+        on
+            assignment_tasks.platform = assignments.platform
+            and assignment_tasks.assignment_id = assignments.assignment_id
+
+    group by assignment_tasks.stage, assignment_tasks.task_id
+
+),
+
+inputs_by_task as (
+
+    select
+        task_id,
+        json_group_object(input_name, input_value)::varchar as inputs_json
+
+    from task_inputs
+
+    group by task_id
+
+),
+
+field_summary as (
+
+    select
+        task_id,
+        case
+            when bool_or(state = 'exhausted') then 'exhausted'
+            when bool_or(state = 'rerun') then 'rerun'
+            when bool_or(state = 'review') then 'review'
+            when bool_and(state = 'empty') then 'empty'
+            else 'accepted'
+        end as state,
+        min(confidence) as confidence,
+        max(assignments_needed) as assignments_needed,
+        count_if(state = 'accepted') as n_fields_accepted,
+        count_if(state = 'empty') as n_fields_empty,
+        count(*) as n_fields,
+        string_agg(
+            distinct case when state not in ('accepted', 'empty') then field || ': ' || reason end,
+            '; '
+        ) as reason
+
+    from field_decisions
+
+    group by task_id
+
+),
+
+final as (
+
+    select
+        task_work.stage,
+        task_work.task_id,
+        field_summary.state,
+        field_summary.confidence,
+        task_work.n_assignments,
+        task_work.n_workers,
+        field_summary.assignments_needed,
+        field_summary.n_fields,
+        field_summary.n_fields_accepted,
+        field_summary.n_fields_empty,
+        field_summary.reason,
+        task_work.task_key,
+        inputs_by_task.inputs_json,
+        task_work.task_refs,
+        task_work.first_submitted_at,
+        task_work.last_submitted_at
+
+    from task_work
+
+    inner join field_summary
+        on task_work.task_id = field_summary.task_id
+
+    left join inputs_by_task
+        on task_work.task_id = inputs_by_task.task_id
+
+)
+
+select * from final

@@ -1,0 +1,93 @@
+"""``make bench``: measured throughput of load and build on generated campaigns.
+
+Nothing here asserts a time; it prints what it measured, so the README's figures
+can be reproduced with one command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_load(n_assignments: int, workdir: Path) -> dict:
+    """Generate an MTurk CSV of ``n_assignments`` rows and time ``load_file``."""
+    from hitflow.load import load_file
+    from hitflow.pipeline import load_pipeline
+    from hitflow.simulate import write_campaign
+    from hitflow.warehouse import connect
+
+    batch = workdir / f"Batch_{n_assignments}_batch_results.csv"
+    started = time.perf_counter()
+    write_campaign(batch, n_assignments, seed=1)
+    generated = time.perf_counter() - started
+    con = connect(workdir / "bench.duckdb")
+    con.execute("set memory_limit = '4GB'")
+    started = time.perf_counter()
+    result = load_file(con, load_pipeline(), batch)
+    seconds = time.perf_counter() - started
+    con.close()
+    return {
+        "assignments": result.n_new,
+        "file_mb": round(batch.stat().st_size / 1e6, 1),
+        "generate_seconds": round(generated, 1),
+        "load_seconds": round(seconds, 2),
+        "assignments_per_second": round(result.n_new / seconds),
+        "python_peak_rss_mb": round(_peak_rss_mb()),
+    }
+
+
+def bench_build(workdir: Path) -> dict:
+    """Time ``dbt build`` on the warehouse bench_load filled; EM share from dbt."""
+    from hitflow.build import run_dbt
+
+    os.environ["HITFLOW_DB"] = str(workdir / "bench.duckdb")
+    target = workdir / "target"
+    started = time.perf_counter()
+    status = run_dbt(["build", "--target-path", str(target)], quiet=True)
+    seconds = time.perf_counter() - started
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    timings = {
+        row["unique_id"].split(".")[-1]: row["execution_time"]
+        for row in results
+        if row["unique_id"].startswith("model.")
+    }
+    em_seconds = sum(t for name, t in timings.items() if name.startswith("int_em_"))
+    return {
+        "dbt_status": status,
+        "build_seconds": round(seconds, 1),
+        "em_seconds": round(em_seconds, 1),
+        "em_share_of_build": round(em_seconds / seconds, 3),
+        "slowest_models": sorted(timings.items(), key=lambda kv: -kv[1])[:5],
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m hitflow.bench")
+    parser.add_argument("--assignments", type=int, default=1_000_000)
+    parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument("--skip-gold", action="store_true")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="hitflow-bench-") as tmp:
+        workdir = Path(tmp)
+        print(f"load: {json.dumps(bench_load(args.assignments, workdir))}", flush=True)
+        if not args.skip_build:
+            print(f"build: {json.dumps(bench_build(workdir))}", flush=True)
+    if not args.skip_gold:
+        from hitflow.gold import evaluate_gold
+
+        for line in evaluate_gold():
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
