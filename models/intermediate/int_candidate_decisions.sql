@@ -81,6 +81,7 @@ judged as (
         candidates.field,
         candidates.value,
         candidates.display_value,
+        candidates.value_type,
         candidates.is_none,
         candidates.is_valid,
         candidates.invalid_reason,

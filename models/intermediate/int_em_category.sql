@@ -1,8 +1,10 @@
 {#-
     Full Dawid-Skene for `category` fields: each worker gets a confusion matrix
     (how often it says label l when the truth is class k), each field a class
-    prior, both learnt by expectation-maximisation with additive smoothing
-    `confusion_smoothing` on every matrix cell. Gold tasks are clamped to their
+    prior, both learnt by expectation-maximisation. Each matrix row has a
+    Dirichlet prior: `confusion_smoothing` pseudo-answers on every cell plus
+    `confusion_diagonal_prior` on the diagonal (a worker is more often right
+    than wrong), so a worker seen a few times is not taken at its word. Gold tasks are clamped to their
     known class. Rounds are materialised CTEs, so cost grows linearly.
 
     Output has int_em_one_coin's shape: one row per candidate with its posterior
@@ -10,7 +12,8 @@
 -#}
 {%- set rounds = hitflow_trust('em_iterations', 10) | int
     if hitflow_trust('method', 'em') == 'em' else 0 -%}
-{%- set smoothing = hitflow_trust('confusion_smoothing', 0.5) -%}
+{%- set smoothing = hitflow_trust('confusion_smoothing', 0.1) -%}
+{%- set diagonal = hitflow_trust('confusion_diagonal_prior', 1.0) -%}
 
 with
 
@@ -262,10 +265,15 @@ confusion_{{ round }} as materialized (
         worker_labels.field,
         worker_labels.label,
         worker_labels.class,
-        (coalesce(numerators.weight, 0) + {{ smoothing }})
+        (
+            coalesce(numerators.weight, 0)
+            + {{ smoothing }}
+            + case when worker_labels.label = worker_labels.class then {{ diagonal }} else 0 end
+        )
         / (
             coalesce(denominators.weight, 0)
             + {{ smoothing }} * class_counts.n_classes
+            + {{ diagonal }}
         ) as rate
 
     from worker_labels

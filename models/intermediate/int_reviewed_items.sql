@@ -60,6 +60,7 @@ final as (
         latest.corrected_value,
         {{ hitflow_normalise_value('latest.corrected_value', 'key_parts.value_type') }}
             as corrected_normalised,
+        key_parts.value_type,
         latest.notes,
         latest.file_name,
         latest.imported_at

@@ -230,7 +230,14 @@ def majority_baseline(run: DemoRun, warehouse: Path) -> str:
     os.environ["HITFLOW_DB"] = str(copy)
     try:
         status = run_dbt(
-            ["run", "--target-path", str(copy.parent / "target-majority")],
+            [
+                "build",
+                "--exclude-resource-type",
+                "test",
+                "unit_test",
+                "--target-path",
+                str(copy.parent / "target-majority"),
+            ],
             quiet=True,
             trust={"method": "majority"},
         )

@@ -10,6 +10,7 @@ The data are read in place, never copied.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -22,12 +23,12 @@ from hitflow.pipeline import PROJECT_DIR
 GOLD_DIR = PROJECT_DIR.parent / "shared" / "data" / "gold"
 GOLD_PIPELINE = """\
 pipeline:
-  defaults: {redundancy: 3, max_assignments: 100, reward: 0.01}
+  defaults: {{redundancy: 3, max_assignments: 100, reward: 0.01}}
   stages:
     label:
       key_inputs: [task]
       fields:
-        label: {type: category}
+        label: {{type: category, categories: {categories}}}
 """
 
 
@@ -37,12 +38,16 @@ def gold_sets(root: Path = GOLD_DIR) -> list[Path]:
     return sorted(p for p in root.iterdir() if (p / "answers.csv").exists())
 
 
-def _long_csv(answers: Path, out: Path) -> None:
+def _long_csv(answers: Path, out: Path) -> list[str]:
+    """Rewrite answers as the generic long CSV; return the labels seen."""
+    labels = set()
     with answers.open(newline="") as src, out.open("w", newline="") as dst:
         writer = csv.writer(dst)
         writer.writerow(["task", "worker", "field", "value"])
         for row in csv.DictReader(src):
             writer.writerow([row["question"], row["worker"], "label", row["answer"]])
+            labels.add(row["answer"])
+    return sorted(labels)
 
 
 def accuracy(warehouse: Path, truth: Path) -> float:
@@ -73,7 +78,7 @@ def accuracy(warehouse: Path, truth: Path) -> float:
     return float(score)
 
 
-def evaluate(folder: Path, method: str) -> float:
+def evaluate(folder: Path, method: str, settings: dict | None = None) -> float:
     from hitflow.build import run_dbt
     from hitflow.load import load_file
     from hitflow.pipeline import load_pipeline
@@ -81,21 +86,28 @@ def evaluate(folder: Path, method: str) -> float:
 
     with tempfile.TemporaryDirectory(prefix=f"hitflow-gold-{folder.name}-") as tmp:
         work = Path(tmp)
+        long_csv = work / f"{folder.name}.csv"
+        labels = _long_csv(folder / "answers.csv", long_csv)
         definition = work / "pipeline.yml"
-        definition.write_text(GOLD_PIPELINE)
+        definition.write_text(GOLD_PIPELINE.format(categories=json.dumps(labels)))
         saved = {k: os.environ.get(k) for k in ("HITFLOW_DB", "HITFLOW_PIPELINE")}
         os.environ["HITFLOW_DB"] = str(work / "gold.duckdb")
         os.environ["HITFLOW_PIPELINE"] = str(definition)
         try:
-            long_csv = work / f"{folder.name}.csv"
-            _long_csv(folder / "answers.csv", long_csv)
             con = connect()
             load_file(con, load_pipeline(), long_csv, stage="label", platform="generic")
             con.close()
             status = run_dbt(
-                ["run", "--target-path", str(work / "target")],
+                [
+                    "build",
+                    "--exclude-resource-type",
+                    "test",
+                    "unit_test",
+                    "--target-path",
+                    str(work / "target"),
+                ],
                 quiet=True,
-                trust={"method": method},
+                trust={"method": method, **(settings or {})},
             )
             if status != 0:
                 raise RuntimeError(f"dbt run failed on {folder.name}")

@@ -44,6 +44,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache, partial
+from hashlib import sha256
 from itertools import chain, filterfalse, islice, repeat
 from multiprocessing import get_context
 from multiprocessing.pool import AsyncResult
@@ -1212,12 +1213,12 @@ _TRACKING = (
     "fbclid=IwAR0x7Yq3kLm9Tz",
     "gclid=EAIaIQobChMI4vKp",
 )
-Answer: TypeAlias = dict[str, str]
+_Answer: TypeAlias = dict[str, str]
 
 
 def _answer(
     stage: str, scene: _Scene, task: _Task, worker: Worker, rng: Random
-) -> Answer:
+) -> _Answer:
     """One worker's answer to one task, as field column -> typed text."""
     kind = worker.kind
     if kind in _HONEST_KINDS:
@@ -1236,7 +1237,7 @@ def _answer(
 
 def _explicit_none(
     column: str, rng: Random, words: Sequence[str] = _EXPLICIT_NONE
-) -> Answer:
+) -> _Answer:
     """Nothing to report: usually a blank answer, sometimes an explicit none."""
     return {column: rng.choice(words)} if rng.random() < 0.35 else {}
 
@@ -1246,7 +1247,7 @@ def _explicit_none(
 
 def _honest_directory(
     scene: _Scene, university: Truth, worker: Worker, rng: Random
-) -> Answer:
+) -> _Answer:
     if not isinstance(university, University):
         return _explicit_none("student_org_url", rng)
     if rng.random() < worker.accuracy:
@@ -1274,7 +1275,7 @@ def _wrong_directory(university: University, sloppy: bool, rng: Random) -> str:
 
 def _honest_clubs(
     scene: _Scene, directory: Truth, worker: Worker, rng: Random
-) -> Answer:
+) -> _Answer:
     if not isinstance(directory, Directory):
         return _explicit_none("club_name_1", rng)
     sloppy = worker.kind == "sloppy"
@@ -1292,7 +1293,7 @@ def _honest_clubs(
         _add_near_miss(listed, scene.topic, directory, rng)
     if not listed:
         return _explicit_none("club_name_1", rng)
-    answer: Answer = {}
+    answer: _Answer = {}
     for slot, (name, link) in enumerate(listed[:CLUB_SLOTS], start=1):
         answer[f"club_name_{slot}"] = name
         answer[f"club_link_{slot}"] = link
@@ -1322,7 +1323,7 @@ def _add_near_miss(
         listed.insert(where, (club.name, _url_variant(club.link, rng)))
 
 
-def _honest_leads(scene: _Scene, club: Truth, worker: Worker, rng: Random) -> Answer:
+def _honest_leads(scene: _Scene, club: Truth, worker: Worker, rng: Random) -> _Answer:
     if not isinstance(club, Club):
         return _explicit_none("email_1", rng, ("web page not found", "n/a"))
     answer = _honest_emails(club, worker, rng)
@@ -1338,7 +1339,7 @@ def _honest_leads(scene: _Scene, club: Truth, worker: Worker, rng: Random) -> An
     return answer
 
 
-def _honest_emails(club: Club, worker: Worker, rng: Random) -> Answer:
+def _honest_emails(club: Club, worker: Worker, rng: Random) -> _Answer:
     if not club.emails:
         return _explicit_none("email_1", rng)
     copied = [_copy("email", email, worker, rng) for email in club.emails]
@@ -1355,7 +1356,7 @@ def _copy(field: str, value: str, worker: Worker, rng: Random) -> str:
     return ""
 
 
-def _with_placeholders(stage: str, answer: Answer, rng: Random) -> Answer:
+def _with_placeholders(stage: str, answer: _Answer, rng: Random) -> _Answer:
     """Half the time, a placeholder instead of the value (or instead of a blank)."""
     if stage == "clubs":
         if rng.random() < 0.5:
@@ -1373,7 +1374,7 @@ def _with_placeholders(stage: str, answer: Answer, rng: Random) -> Answer:
 # -- spam --------------------------------------------------------------------
 
 
-def _pasted(stage: str, worker: Worker) -> Answer:
+def _pasted(stage: str, worker: Worker) -> _Answer:
     """The copy-paster's one advert in every URL field and its junk e-mail."""
     url = worker.advert_url
     if stage == "directories":
@@ -1384,7 +1385,7 @@ def _pasted(stage: str, worker: Worker) -> Answer:
     return {"email_1": worker.advert_email, "facebook": url, "website": url}
 
 
-def _fast_directory(scene: _Scene, task: _Task, rng: Random) -> Answer:
+def _fast_directory(scene: _Scene, task: _Task, rng: Random) -> _Answer:
     decoy = rng.choice(scene.decoys)
     if task.truth is not None and decoy.name == getattr(task.truth, "name", None):
         url = rng.choice(_WRONG_PAGES).format(domain=decoy.domain)
@@ -1393,12 +1394,12 @@ def _fast_directory(scene: _Scene, task: _Task, rng: Random) -> Answer:
     return {"student_org_url": url}
 
 
-def _fast_clubs(scene: _Scene, task: _Task, rng: Random) -> Answer:
+def _fast_clubs(scene: _Scene, task: _Task, rng: Random) -> _Answer:
     host = (
         _host_key(task.inputs.get("directory_link", ""))
         or rng.choice(scene.decoys).domain
     )
-    answer: Answer = {}
+    answer: _Answer = {}
     for slot in range(1, rng.randint(1, 3) + 1):
         name = rng.choice(_OTHER_CLUBS[scene.topic])
         answer[f"club_name_{slot}"] = name
@@ -1409,7 +1410,7 @@ def _fast_clubs(scene: _Scene, task: _Task, rng: Random) -> Answer:
     return answer
 
 
-def _fast_leads(scene: _Scene, task: _Task, rng: Random) -> Answer:
+def _fast_leads(scene: _Scene, task: _Task, rng: Random) -> _Answer:
     domain = rng.choice(scene.decoys).domain
     first, last = rng.choice(_FIRST_NAMES), rng.choice(_LAST_NAMES)
     answer = {"email_1": f"{first}.{last}@{domain}"}
@@ -1423,12 +1424,12 @@ def _fast_leads(scene: _Scene, task: _Task, rng: Random) -> Answer:
     return answer
 
 
-_HONEST: dict[str, Callable[[_Scene, Truth, Worker, Random], Answer]] = {
+_HONEST: dict[str, Callable[[_Scene, Truth, Worker, Random], _Answer]] = {
     "directories": _honest_directory,
     "clubs": _honest_clubs,
     "leads": _honest_leads,
 }
-_FAST_CLICKS: dict[str, Callable[[_Scene, _Task, Random], Answer]] = {
+_FAST_CLICKS: dict[str, Callable[[_Scene, _Task, Random], _Answer]] = {
     "directories": _fast_directory,
     "clubs": _fast_clubs,
     "leads": _fast_leads,
@@ -1865,7 +1866,6 @@ def _write_rows(
     assignments: _Assignments,
     *,
     xlsx: bool = False,
-    progress: Callable[[int], None] | None = None,
     before: Iterable[str] = (),
 ) -> Path:
     """Stream the assignment rows of `tasks` (after the rows `before`) to `path`."""
@@ -1875,18 +1875,12 @@ def _write_rows(
         sink.write([_csv_line(header)])
         sink.write(before)
         pending: list[str] = []
-        written = 0
         for task in tasks:
             pending += assignments.rows(task)
             if len(pending) >= 20_000:
                 sink.write(pending)
-                written += len(pending)
                 pending.clear()
-                if progress is not None:
-                    progress(written)
         sink.write(pending)
-        if progress is not None:
-            progress(written + len(pending))
     finally:
         sink.close()
     return path
@@ -1983,41 +1977,42 @@ def simulate_rerun(
         raise ValueError(f"{previous} is not a full batch-results file")
     by_task = _rows_by_task(rows)
     chosen = [task_id for task_id in by_task if task_ids is None or task_id in task_ids]
-    label = f"{seed}:rerun:{stage}:{rows[0]['AssignmentId'] if rows else ''}"
+    # the earlier batch, the tasks chosen and their extra work fix the rerun
+    chosen_digest = sha256("\n".join(chosen).encode()).hexdigest()[:16]
+    first_id = rows[0]["AssignmentId"] if rows else ""
+    label = f"{seed}:rerun:{stage}:{first_id}:{chosen_digest}:{extra_assignments}"
     rng = _rng(label)
     taken = {row["AssignmentId"] for row in rows} | set(by_task)
     assignments = _Assignments(stage, crowd, world._scene(), rng, label, taken)
     opens_at = max((_parse_stamp(r["SubmitTime"]) for r in rows), default=0)
     opens_at += rng.randrange(3600, 2 * 86400)
-    if same_task_ids:
-        tasks = [
-            _extension(
-                by_task[task_id], columns, world, stage, extra_assignments, opens_at
-            )
-            for task_id in chosen
-        ]
-    else:
-        meta = _fresh_meta(
-            stage,
-            world.topic,
-            seed,
-            4_500_000 + rng.randrange(100_000),
-            float(rows[0]["Reward"].lstrip("$")) if rows else _STAGES[stage].reward,
-            opens_at,
+    fresh_meta = None
+    if not same_task_ids:
+        reward = float(rows[0]["Reward"].lstrip("$")) if rows else None
+        number = 4_500_000 + rng.randrange(100_000)
+        fresh_meta = _fresh_meta(
+            stage, world.topic, seed, number, reward or _STAGES[stage].reward, opens_at
         )
-        tasks = [
-            _republished(
-                by_task[task_id],
-                columns,
-                world,
-                stage,
-                extra_assignments,
-                meta,
-                opens_at,
-                assignments.ids.next(),
+    tasks = []
+    for task_id in chosen:
+        earlier = by_task[task_id]
+        if fresh_meta is None:
+            meta, most = _extended(earlier[0], extra_assignments, opens_at)
+        else:
+            meta, most, task_id = fresh_meta, extra_assignments, assignments.ids.next()
+        inputs = {column: earlier[0][f"Input.{column}"] for column in columns}
+        tasks.append(
+            _Task(
+                task_id=task_id,
+                inputs=inputs,
+                truth=world.resolve(stage, inputs),
+                n_assignments=extra_assignments,
+                max_assignments=most,
+                meta=meta,
+                opens_at=opens_at,
+                exclude=frozenset(row["WorkerId"] for row in earlier),
             )
-            for task_id in chosen
-        ]
+        )
     before = _previous_rows(header, rows, tasks) if include_previous else ()
     target = Path(path).with_suffix(".xlsx") if xlsx else Path(path)
     return _write_rows(target, header, tasks, assignments, xlsx=xlsx, before=before)
@@ -2045,15 +2040,8 @@ def _rows_by_task(rows: Iterable[dict[str, str]]) -> dict[str, list[dict[str, st
     return grouped
 
 
-def _extension(
-    rows: list[dict[str, str]],
-    columns: Sequence[str],
-    world: World,
-    stage: str,
-    extra: int,
-    opens_at: int,
-) -> _Task:
-    first = rows[0]
+def _extended(first: dict[str, str], extra: int, opens_at: int) -> tuple[_HitMeta, int]:
+    """A task's metadata and MaxAssignments once `extra` assignments are added."""
     before = int(first["MaxAssignments"])
     after = before + extra
     if before < 10 <= after:
@@ -2062,43 +2050,8 @@ def _extension(
             f"extending it to {after} (10 or more) is not allowed"
         )
     expiration = max(_parse_stamp(first["Expiration"]), opens_at + _LIFETIME)
-    meta = _HitMeta(*(first[name] for name in _META_COLUMNS))._replace(
-        expiration=_Clock().stamp(expiration)
-    )
-    inputs = {column: first[f"Input.{column}"] for column in columns}
-    return _Task(
-        task_id=first["HITId"],
-        inputs=inputs,
-        truth=world.resolve(stage, inputs),
-        n_assignments=extra,
-        max_assignments=after,
-        meta=meta,
-        opens_at=opens_at,
-        exclude=frozenset(row["WorkerId"] for row in rows),
-    )
-
-
-def _republished(
-    rows: list[dict[str, str]],
-    columns: Sequence[str],
-    world: World,
-    stage: str,
-    extra: int,
-    meta: _HitMeta,
-    opens_at: int,
-    task_id: str,
-) -> _Task:
-    inputs = {column: rows[0][f"Input.{column}"] for column in columns}
-    return _Task(
-        task_id=task_id,
-        inputs=inputs,
-        truth=world.resolve(stage, inputs),
-        n_assignments=extra,
-        max_assignments=extra,
-        meta=meta,
-        opens_at=opens_at,
-        exclude=frozenset(row["WorkerId"] for row in rows),
-    )
+    meta = _HitMeta(*(first[name] for name in _META_COLUMNS))
+    return meta._replace(expiration=_Clock().stamp(expiration)), after
 
 
 # The batch-results columns _HitMeta holds, in its field order; MaxAssignments
@@ -2167,6 +2120,8 @@ class _Campaign:
     stage: str
     topic: str
     assignments_per_task: int
+    # no chunk needs more tasks than the whole campaign
+    n_tasks: int
     n_workers: int
     batch_number: int
     opens_at: int
@@ -2178,7 +2133,7 @@ def _campaign_crowd(seed: int, n_workers: int) -> Crowd:
 
 
 def _campaign_chunk(campaign: _Campaign, chunk: int) -> list[list[str]]:
-    """The assignment lines of every task in one chunk, task by task."""
+    """The assignment lines of the tasks in one chunk, task by task."""
     seed, stage, topic = campaign.seed, campaign.stage, campaign.topic
     per_task, opens_at = campaign.assignments_per_task, campaign.opens_at
     scene = _Scene(topic, tuple(islice(_universities(seed), 200)))
@@ -2206,12 +2161,12 @@ def _campaign_chunk(campaign: _Campaign, chunk: int) -> list[list[str]]:
                 opens_at,
             )
         )
-        for inputs, truth in found
+        for inputs, truth in islice(found, campaign.n_tasks)
     ]
 
 
 def _campaign_chunks(campaign: _Campaign, processes: int) -> Iterator[list[list[str]]]:
-    """Chunk after chunk, made by `processes` processes, at most two ahead each."""
+    """Chunk after chunk, made by `processes` processes working ahead."""
     if processes <= 1:
         for chunk in range(_BRANCHES // _CHUNK_UNIVERSITIES):
             yield _campaign_chunk(campaign, chunk)
@@ -2258,6 +2213,7 @@ def write_campaign(
         stage=stage,
         topic=topic,
         assignments_per_task=assignments_per_task,
+        n_tasks=n_tasks,
         n_workers=max(40, min(5000, n_assignments // 200)),
         batch_number=_default_batch_number(seed, stage),
         opens_at=_default_opening(seed, stage),

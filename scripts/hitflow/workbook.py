@@ -50,8 +50,24 @@ WIDTH_SAMPLE_ROWS = 500
 RED, AMBER, GREEN = "#F8696B", "#FFEB84", "#63BE7B"
 SHEET_NAME_LIMIT = 31
 
-_LINK_HOST = re.compile(r"^[^\W_]([\w.-]*[^\W_])?\.[^\W\d_]{2,}\.?(:\d{1,5})?$")
+_LINK_HOST = re.compile(
+    r"^[^\W_]([\w.-]*[^\W_])?\.([^\W\d_]{2,}|xn--[a-z0-9-]+)\.?(:\d{1,5})?$", re.I
+)
 _BAD_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link whose shown text differs from its address (a club's name, say).
+
+    ``write_cell`` makes it clickable only when ``url`` is an http/https
+    address; otherwise only ``text`` is written, as text.
+    """
+
+    # The address the link opens.
+    url: str
+    # What the cell shows.
+    text: str
 
 
 @dataclass(frozen=True)
@@ -120,9 +136,9 @@ def write_cell(
     """Write one value by its type; text always stays text.
 
     ``None`` (and NaN) is a blank cell, numbers are numbers, dates are ISO text,
-    an ``http``/``https`` address is a link showing exactly its own text, and
-    every other string (``=SUM(A1)``, ``+1``, ``-``, ``@x``, ``javascript:...``)
-    is a string cell.
+    an ``http``/``https`` address is a link showing exactly its own text, a
+    ``Link`` a link showing its text, and every other string (``=SUM(A1)``,
+    ``+1``, ``-``, ``@x``, ``javascript:...``) is a string cell.
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         sheet.write_blank(row, col, None, cell_format)
@@ -130,6 +146,8 @@ def write_cell(
         sheet.write_boolean(row, col, value, cell_format)
     elif isinstance(value, int | float | decimal.Decimal):
         _write_number(sheet, row, col, value, cell_format)
+    elif isinstance(value, Link):
+        _write_link(sheet, row, col, value.url, value.text, cell_format)
     elif isinstance(value, dt.datetime):
         sheet.write_string(row, col, value.isoformat(sep=" "), cell_format)
     elif isinstance(value, dt.date | dt.time):
@@ -147,13 +165,17 @@ def _write_number(sheet, row, col, value, cell_format) -> None:
 
 
 def _write_text(sheet, row, col, text: str, cell_format) -> None:
+    _write_link(sheet, row, col, text, text, cell_format)
+
+
+def _write_link(sheet, row, col, url: str, text: str, cell_format) -> None:
     text = text[:CELL_TEXT_LIMIT]
     # write_url refuses (a negative status, nothing written) what Excel cannot
     # hold; the text is then written as plain text.
     linked = (
-        is_web_link(text)
+        is_web_link(url)
         and sheet.hlink_count < LINKS_PER_SHEET
-        and sheet.write_url(row, col, text, cell_format, string=text) == 0
+        and sheet.write_url(row, col, url, cell_format, string=text) == 0
     )
     if not linked:
         sheet.write_string(row, col, text, cell_format)
@@ -216,6 +238,8 @@ def _shown_width(value: object) -> int:
         return 0
     if isinstance(value, float):
         return len(f"{value:.2f}")
+    if isinstance(value, Link):
+        value = value.text
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
