@@ -3,7 +3,8 @@
     code and, for rejections, a reason the worker reads (under 1,024 characters).
     Honest disagreement is approved: only blank, pasted or junk work from a
     worker the model distrusts is rejected, and only when nothing it gave was
-    accepted or backed by another worker.
+    accepted or backed by another worker. A distrusted worker's other work waits
+    for review while its task is open, and is paid once the task is decided.
 -#}
 
 with
@@ -115,7 +116,9 @@ decided as (
             when is_blank and task_has_accepted_value then 'blank_needs_review'
             when
                 worker_states.state in ('suspect', 'blocked')
+                and not task_is_decided
                 then 'distrusted_worker'
+            when worker_states.state in ('suspect', 'blocked') then 'benefit_of_doubt'
             else 'honest_answer'
         end as reason_code
 

@@ -3,7 +3,9 @@
     A candidate is `accepted` when its posterior reaches the stage's
     `accept_confidence`, it passes its validity check (or is the explicit
     "none"), and either two usable workers gave it, a trusted worker did, or the
-    task is gold: a single answer is never accepted on its own.
+    task is gold: a single answer is never accepted on its own. A trusted
+    worker's lone answer counts only when no other usable worker answered the
+    task field differently.
     It is `uncertain` when it is not accepted but its posterior reaches
     `review_confidence`; below that it is dismissed.
 -#}
@@ -52,23 +54,34 @@ reviewed as (
 
 ),
 
-backing as (
+usable_votes as (
 
     select
-        votes.candidate_id,
+        votes.*,
+        worker_states.state not in ('suspect', 'blocked') as is_usable,
+        worker_states.state = 'trusted' as is_trusted,
         count(distinct votes.worker_id) filter (
             where worker_states.state not in ('suspect', 'blocked')
-        ) as usable_support,
-        count(distinct votes.worker_id) filter (
-            where worker_states.state = 'trusted'
-        ) as trusted_support
+        ) over (partition by votes.task_id, votes.field) as usable_answering
 
     from votes
 
     inner join worker_states
         on votes.worker_id = worker_states.worker_id
 
-    group by votes.candidate_id
+),
+
+backing as (
+
+    select
+        candidate_id,
+        count(distinct worker_id) filter (where is_usable) as usable_support,
+        count(distinct worker_id) filter (where is_trusted) as trusted_support,
+        any_value(usable_answering) as usable_answering
+
+    from usable_votes
+
+    group by candidate_id
 
 ),
 
@@ -95,6 +108,7 @@ judged as (
         posteriors.posterior,
         coalesce(backing.usable_support, 0) as usable_support,
         coalesce(backing.trusted_support, 0) as trusted_support,
+        coalesce(backing.usable_answering, 0) as usable_answering,
         stages.accept_confidence,
         stages.review_confidence,
         coalesce(candidate_reviews.decision, field_reviews.decision) as review_decision,
@@ -138,8 +152,11 @@ model_judged as (
         *,
         posterior >= accept_confidence
         and (coalesce(is_valid, false) or is_none)
-        and (usable_support >= 2 or trusted_support >= 1 or is_gold)
-            as is_accepted_by_model
+        and (
+            usable_support >= 2
+            or (trusted_support >= 1 and usable_support = usable_answering)
+            or is_gold
+        ) as is_accepted_by_model
 
     from judged
 
@@ -154,8 +171,7 @@ final as (
             when review_decision is not null then 'reviewed'
             when posterior >= accept_confidence and not (coalesce(is_valid, false) or is_none)
                 then 'invalid'
-            when posterior >= accept_confidence
-                and not (usable_support >= 2 or trusted_support >= 1 or is_gold)
+            when posterior >= accept_confidence and not is_accepted_by_model
                 then 'single_answer'
             when posterior >= accept_confidence then 'confident'
             when posterior >= review_confidence then 'contested'

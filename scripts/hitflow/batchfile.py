@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -46,43 +47,59 @@ def check_readable(path: Path) -> None:
         raise HitflowError(f"has an unsupported file type {suffix or '(none)'}")
 
 
-def read_into(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> list[str]:
-    """Create temp table ``table`` (``__row`` + every column as text); return header.
+def read_into(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: str,
+    keep: Callable[[list[str]], list[str]] | None = None,
+) -> list[str]:
+    """Create temp table ``table`` (``__row`` + columns as text); return the header.
 
-    ``__row`` is the spreadsheet row number (the header is row 1), which is what
-    error messages and write-back use.
+    ``keep`` picks, from the full header, the columns worth landing (the others
+    are parsed for the file's shape but never copied: most of a full MTurk
+    download is metadata). ``__row`` is the spreadsheet row number (the header is
+    row 1), which is what error messages and write-back use.
     """
     if path.suffix.lower() in EXCEL_SUFFIXES:
         frame = _read_excel(path)
+        header = [str(name) for name in frame.columns]
+        kept = keep(header) if keep else header
         con.register("excel_rows", frame)
         con.execute(
             f"create or replace temp table {table} as "
-            f"select (row_number() over () + 1)::bigint as {ROW_COLUMN}, * "
-            "from excel_rows"
+            f"select (row_number() over () + 1)::bigint as {ROW_COLUMN}, "
+            f"{_column_list(kept)} from excel_rows"
         )
         con.unregister("excel_rows")
     else:
-        _read_text(con, path, table)
-    header = [
-        row[0]
-        for row in con.execute(f"describe {table}").fetchall()
-        if row[0] != ROW_COLUMN
-    ]
+        header, delimiter = _text_header(path)
+        kept = keep(header) if keep else header
+        _read_text(con, path, table, header, kept, delimiter)
     (n_rows,) = con.execute(f"select count(*) from {table}").fetchone()
     if n_rows == 0:
         raise HitflowError("has a header but no rows")
     return header
 
 
-def _read_text(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
-    header, delimiter = _text_header(path)
+def _column_list(names: list[str]) -> str:
+    return ", ".join('"' + name.replace('"', '""') + '"' for name in names)
+
+
+def _read_text(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: str,
+    header: list[str],
+    kept: list[str],
+    delimiter: str,
+) -> None:
     try:
         con.execute(
             f"create or replace temp table {table} as "
-            f"select (row_number() over () + 1)::bigint as {ROW_COLUMN}, * "
-            "from read_csv(?, delim = ?, header = true, auto_detect = false, "
-            "columns = ?, quote = '\"', escape = '\"', strict_mode = true, "
-            "null_padding = false, encoding = 'utf-8')",
+            f"select (row_number() over () + 1)::bigint as {ROW_COLUMN}, "
+            f"{_column_list(kept)} from read_csv(?, delim = ?, header = true, "
+            "auto_detect = false, columns = ?, quote = '\"', escape = '\"', "
+            "strict_mode = true, null_padding = false, encoding = 'utf-8')",
             [str(path), delimiter, {name: "VARCHAR" for name in header}],
         )
     except (duckdb.InvalidInputException, duckdb.ConversionException) as error:

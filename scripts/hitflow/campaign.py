@@ -74,11 +74,13 @@ def run_campaign(
     refused = []
     for stage in sorted({stage for stage, _ in batches}):
         paths = [path for s, path in batches if s == stage]
-        refused += load_files_reporting(paths, stage=stage)
+        refused += load_files_reporting(paths, stage=stage, only_new=True)
     con = connect()
     try:
         for path in reviews:
-            say(import_review(con, path).describe())
+            result = import_review(con, path)
+            if result.imported_before is None:
+                say(result.describe())
     finally:
         con.close()
     build(quiet=True)

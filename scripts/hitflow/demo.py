@@ -14,10 +14,8 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import duckdb
 
 from hitflow.campaign import init_campaign, run_campaign
 from hitflow.evaluate import (
@@ -33,6 +31,7 @@ from hitflow.simulate import (
     simulate_batch,
     simulate_rerun,
 )
+from hitflow.warehouse import connect
 
 STAGES = ("directories", "clubs", "leads")
 
@@ -46,6 +45,8 @@ class DemoRun:
     say: Callable[[str], None]
     batch_number: int = 4_500_000
     reviewed_items: int = 0
+    # Next-stage input rows exported so far, by the stage they are for.
+    pending: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
     @property
     def exports(self) -> Path:
@@ -76,7 +77,17 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
 def _stage_inputs(run: DemoRun, stage: str, previous: str | None) -> list[dict]:
     if previous is None:
         return run.world.inputs(stage)
-    return _read_rows(run.exports / previous / "next_stage_input.csv")
+    return run.pending.pop(stage, [])
+
+
+def _run_campaign(run: DemoRun) -> None:
+    """``hitflow run`` on the folder, keeping each export's new next-stage rows."""
+    run_campaign(run.folder, say=lambda line: None)
+    for stage in STAGES:
+        rows = _read_rows(run.exports / stage / "next_stage_input.csv")
+        if rows:
+            nxt = STAGES[STAGES.index(stage) + 1]
+            run.pending.setdefault(nxt, []).extend(rows)
 
 
 def _publish(run: DemoRun, stage: str, rows: list[dict]) -> Path | None:
@@ -92,10 +103,11 @@ def _publish(run: DemoRun, stage: str, rows: list[dict]) -> Path | None:
     return path
 
 
-def _rerun(run: DemoRun, stage: str, first_batch: Path) -> None:
+def _rerun(run: DemoRun, stage: str, first_batch: Path) -> int:
+    """Publish more assignments for the tasks on the rerun list."""
     rows = _read_rows(run.exports / stage / "rerun_input.csv")
     if not rows:
-        return
+        return 0
     by_need: dict[int, list[str]] = {}
     for row in rows:
         by_need.setdefault(int(row["assignments_needed"]), []).append(row["task_ref"])
@@ -111,11 +123,7 @@ def _rerun(run: DemoRun, stage: str, first_batch: Path) -> None:
         )
         run.download(stage, batch)
     run.say(f"{stage}: rerun {len(rows):,} tasks for more answers")
-    run_campaign(run.folder, say=_quiet(run))
-
-
-def _quiet(run: DemoRun) -> Callable[[str], None]:
-    return lambda line: None
+    return len(rows)
 
 
 def run_demo(
@@ -142,14 +150,16 @@ def run_demo(
         batch = _publish(run, stage, _stage_inputs(run, stage, previous))
         if batch is None:
             break
-        run_campaign(folder, say=_quiet(run))
-        _rerun(run, stage, batch)
+        _run_campaign(run)
+        # One round of reruns and one of review, from the same build's exports.
+        n_reruns = _rerun(run, stage, batch)
         workbook = run.exports / stage / "review.xlsx"
         reviewed = folder / "reviews" / f"{stage}_reviewed.xlsx"
         n_items = answer_review_workbook(workbook, reviewed, run.world, stage)
         run.reviewed_items += n_items
         say(f"{stage}: a person reviewed {n_items:,} items")
-        run_campaign(folder, say=_quiet(run))
+        if n_reruns or n_items:
+            _run_campaign(run)
         previous = stage
     report = write_report(run, out, time.perf_counter() - started)
     say("")
@@ -160,7 +170,7 @@ def write_report(run: DemoRun, out: Path, seconds: float) -> str:
     from hitflow.leads import LEAD_COLUMNS  # noqa: F401  (documents the leads file)
 
     warehouse = Path(os.environ["HITFLOW_DB"])
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = connect(warehouse)
     try:
         qualities = stage_quality(con, run.world)
         caught = spammers_caught(con, run.crowd)
@@ -225,6 +235,9 @@ def majority_baseline(run: DemoRun, warehouse: Path) -> str:
     from hitflow.pipeline import load_pipeline
 
     copy = warehouse.with_name("majority.duckdb")
+    con = connect(warehouse)
+    con.execute("checkpoint")
+    con.close()
     shutil.copy(warehouse, copy)
     saved = os.environ["HITFLOW_DB"]
     os.environ["HITFLOW_DB"] = str(copy)
@@ -243,7 +256,7 @@ def majority_baseline(run: DemoRun, warehouse: Path) -> str:
         )
         if status != 0:
             return "could not be built"
-        con = duckdb.connect(str(copy), read_only=True)
+        con = connect(copy)
         try:
             leads = lead_rows(con, load_pipeline(), 0.0)
             qualities = stage_quality(con, run.world)

@@ -53,15 +53,34 @@ class StageQuality:
         return self.decided / self.tasks if self.tasks else 1.0
 
 
-def _truth_values(world: World, stage: str, inputs: dict, field_name: str) -> set[str]:
-    if stage == "directories":
-        found = world.truth_directories().get(inputs.get("university_name", ""), set())
-        return {canonical("url", url) for url in found}
-    if stage == "clubs":
-        clubs = world.truth_clubs().get(inputs.get("directory_link", ""), [])
-        return {canonical("url", link) for _, link in clubs}
-    contacts = world.truth_leads().get(inputs.get("club_link", ""), {})
-    return {canonical(field_name, v) for v in contacts.get(field_name, [])}
+class Truth:
+    """The world's truth, keyed by canonical URLs (inputs arrive normalised)."""
+
+    def __init__(self, world: World):
+        self.directories = world.truth_directories()
+        self.clubs = {canonical("url", k): v for k, v in world.truth_clubs().items()}
+        self.leads = {canonical("url", k): v for k, v in world.truth_leads().items()}
+
+    def values(self, stage: str, inputs: dict, field_name: str) -> set[str]:
+        if stage == "directories":
+            found = self.directories.get(inputs.get("university_name", ""), set())
+            return {canonical("url", url) for url in found}
+        if stage == "clubs":
+            key = canonical("url", inputs.get("directory_link", ""))
+            return {canonical("url", link) for _, link in self.clubs.get(key, [])}
+        contacts = self.leads.get(canonical("url", inputs.get("club_link", "")), {})
+        return {canonical(field_name, v) for v in contacts.get(field_name, [])}
+
+    def a_value(self, stage: str, inputs: dict, field_name: str) -> str | None:
+        """One true value as the page shows it (for a reviewer's correction)."""
+        if stage == "directories":
+            found = self.directories.get(inputs.get("university_name", ""), set())
+            return sorted(found)[0] if found else None
+        if stage == "leads":
+            contacts = self.leads.get(canonical("url", inputs.get("club_link", "")), {})
+            found = contacts.get(field_name, [])
+            return sorted(found)[0] if found else None
+        return None
 
 
 def stage_quality(con: duckdb.DuckDBPyConnection, world: World) -> list[StageQuality]:
@@ -75,6 +94,7 @@ def stage_quality(con: duckdb.DuckDBPyConnection, world: World) -> list[StageQua
         quality.tasks += n
         if state in ("accepted", "empty"):
             quality.decided += n
+    truth = Truth(world)
     rows = con.execute(
         "select answers.stage, answers.field, answers.value, tasks.inputs_json "
         "from task_answers as answers inner join tasks "
@@ -83,10 +103,10 @@ def stage_quality(con: duckdb.DuckDBPyConnection, world: World) -> list[StageQua
     ).fetchall()
     for stage, field_name, value, inputs_json in rows:
         quality = results.setdefault(stage, StageQuality(stage))
-        truth = _truth_values(world, stage, json.loads(inputs_json or "{}"), field_name)
+        expected = truth.values(stage, json.loads(inputs_json or "{}"), field_name)
         quality.accepted_values += 1
         kind = "url" if stage != "leads" else field_name
-        quality.correct_values += canonical(kind, value) in truth
+        quality.correct_values += canonical(kind, value) in expected
     return sorted(results.values(), key=lambda q: q.stage)
 
 

@@ -68,7 +68,7 @@ def export_all(
         _export_next_stage(con, pipeline, current, folder, say)
         _export_reruns(con, current, folder, say)
         _export_review(con, current, folder, say)
-    _export_uploads(con, out, stage, say)
+    _export_uploads(con, out, say)
     _export_leads_and_cost(con, pipeline, out, say)
 
 
@@ -127,11 +127,16 @@ def _export_review(con, stage: Stage, folder: Path, say) -> None:
     say(f"{stage.name}: {n_items:,} items for a person to review in {path}")
 
 
-def _export_uploads(con, out: Path, stage: str | None, say) -> None:
-    from hitflow.uploads import write_approve_reject, write_block_list
+def _export_uploads(con, out: Path, say) -> None:
+    from hitflow.uploads import (
+        write_approve_reject,
+        write_block_list,
+        write_toloka_reviews,
+    )
 
-    for line in write_approve_reject(con, out, stage=stage):
-        say(line)
+    for files in (write_approve_reject(con, out), write_toloka_reviews(con, out)):
+        if files.paths:
+            say(files.describe())
     path = out / "block_list.csv"
     n_blocked = write_block_list(con, path)
     say(f"{n_blocked:,} workers to block in {path}")

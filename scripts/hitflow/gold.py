@@ -16,9 +16,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
-
 from hitflow.pipeline import PROJECT_DIR
+from hitflow.warehouse import connect
 
 GOLD_DIR = PROJECT_DIR.parent / "shared" / "data" / "gold"
 GOLD_PIPELINE = """\
@@ -52,7 +51,7 @@ def _long_csv(answers: Path, out: Path) -> list[str]:
 
 def accuracy(warehouse: Path, truth: Path) -> float:
     """Share of questions whose top candidate is the true label."""
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = connect(warehouse)
     try:
         (score,) = con.execute(
             """

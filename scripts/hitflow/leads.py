@@ -75,9 +75,9 @@ def stage_costs(con: duckdb.DuckDBPyConnection, pipeline: Pipeline) -> list[Stag
             )
             select
                 count(*),
-                count_if(decision = 'approve'),
-                count_if(decision = 'reject'),
-                count_if(decision = 'review'),
+                coalesce(count_if(decision = 'approve'), 0),
+                coalesce(count_if(decision = 'reject'), 0),
+                coalesce(count_if(decision = 'review'), 0),
                 coalesce(sum(coalesce(reward, ?)) filter (decision = 'approve'), 0),
                 coalesce(sum(
                     coalesce(reward, ?)

@@ -89,13 +89,17 @@ def load_file(
         con.execute("rollback")
         raise
     finally:
-        for table in ("batch_rows", "batch_assignments", "new_assignments"):
+        for table in ("batch_rows", "batch_assignments", "new_assignments", "new_rows"):
             con.execute(f"drop table if exists {table}")
     return result
 
 
 def _load_new_file(con, pipeline, path, sha, stage_name, platform_name):
-    header = read_into(con, path, "batch_rows")
+    def needed(header: list[str]) -> list[str]:
+        profile = _choose_profile(header, platform_name)
+        return header if profile is None else profile.used_columns(header)
+
+    header = read_into(con, path, "batch_rows", keep=needed)
     profile = _choose_profile(header, platform_name)
     if profile is None:
         loader = _GenericBatch(con, pipeline, header)
@@ -279,21 +283,24 @@ class _WideBatch:
                 )
 
     def land_values(self, stage: Stage, sha: str) -> None:
-        join = (
-            "from batch_rows as rows join new_assignments as new "
-            f"on new.{ROW_COLUMN} = rows.{ROW_COLUMN}"
+        # One join, then plain scans: each column lands by its own insert.
+        self.con.execute(
+            "create temp table new_rows as select new.assignment_id as "
+            "__assignment_id, rows.* from batch_rows as rows join new_assignments "
+            f"as new on new.{ROW_COLUMN} = rows.{ROW_COLUMN}"
         )
+        join = "from new_rows as rows"
         prefix = self.profile.input_prefix
         for column in self._input_columns():
             self.con.execute(
-                "insert into raw.inputs select ?, ?, new.assignment_id, ?, "
+                "insert into raw.inputs select ?, ?, rows.__assignment_id, ?, "
                 f"rows.{quote_identifier(column)} {join}",
                 [sha, self.platform, column[len(prefix) :]],
             )
         for name, (expression, params) in self.answers.items():
             fld, part, position = stage.match_column(name)
             self.con.execute(
-                "insert into raw.answers select ?, ?, new.assignment_id, ?, ?, ?, "
+                "insert into raw.answers select ?, ?, rows.__assignment_id, ?, ?, ?, "
                 f"{expression} {join}",
                 [sha, self.platform, fld, part, position, *params],
             )
@@ -303,7 +310,8 @@ class _WideBatch:
             if matched is None:
                 continue
             self.con.execute(
-                "insert into raw.gold_answers select ?, ?, new.assignment_id, ?, ?, ?, "
+                "insert into raw.gold_answers "
+                "select ?, ?, rows.__assignment_id, ?, ?, ?, "
                 f"rows.{quote_identifier(column)} {join} "
                 f"where rows.{quote_identifier(column)} is not null",
                 [sha, self.platform, *matched],
@@ -444,9 +452,17 @@ class _GenericBatch:
 
 
 def load_files_reporting(
-    paths: list[Path], *, stage: str | None = None, platform: str | None = None
+    paths: list[Path],
+    *,
+    stage: str | None = None,
+    platform: str | None = None,
+    only_new: bool = False,
 ) -> list[Path]:
-    """Load each file, printing one line per file; return the refused files."""
+    """Load each file, printing one line per file; return the refused files.
+
+    With ``only_new``, files loaded before are passed over in silence (a
+    campaign folder keeps every file it ever received).
+    """
     from rich.console import Console
     from rich.progress import Progress
 
@@ -467,7 +483,8 @@ def load_files_reporting(
                     result = load_file(
                         con, pipeline, path, stage=stage, platform=platform
                     )
-                    out.print(result.describe())
+                    if not (only_new and result.loaded_before is not None):
+                        out.print(result.describe())
                 except HitflowError as problem:
                     err.print(f"{path.name}: {problem}; nothing from it was loaded")
                     refused.append(path)

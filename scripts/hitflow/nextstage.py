@@ -121,6 +121,8 @@ def record_exported(
     items: list[NextItem],
     file_name: str,
 ) -> None:
+    if not items:
+        return
     export_id = uuid.uuid4().hex
     con.executemany(
         "insert into raw.exported_items "

@@ -82,7 +82,8 @@ INSTRUCTIONS = (
     "Links open the page the worker pointed at; check it before you decide.",
     "",
     "Fill the decision column from its drop-down:",
-    "  accept 1, accept 2, ...   the candidate with that number is right",
+    "  accept 1, accept 2, ...   the candidate with that number is right (on a "
+    "row about one value of a list, such as one club: accept 1 keeps it)",
     "  correct                    none is right: type the right value in "
     "corrected_value (for a club, its page address)",
     "  none                       there is no such value (for a single candidate: "
@@ -304,21 +305,18 @@ def _write_item_sheet(sheet, styles: Styles, items: list[_Item], stage) -> None:
     n_slots = max([len(item.candidates) for item in items] or [1])
     header = _item_header(inputs, n_slots)
     rows = [_item_row(item, inputs, n_slots) for item in items]
-    front = 1 + len(inputs)
-    number_columns = {front + 2: styles.decimal, front + 3: styles.decimal}
-    confidence_columns = [front + 3]
-    for slot in range(n_slots):
-        base = front + len(FIXED_FRONT) - 1 + slot * len(CANDIDATE_PARTS)
-        number_columns[base + 1] = styles.count
-        number_columns[base + 2] = styles.decimal
-        confidence_columns.append(base + 2)
+    slots = range(1, n_slots + 1)
+    decimals = ["priority", "confidence", *(f"confidence_{k}" for k in slots)]
+    column_formats = {header.index(name): styles.decimal for name in decimals}
+    column_formats.update({header.index(f"support_{k}"): styles.count for k in slots})
+    confidence_columns = [header.index(name) for name in decimals[1:]]
     settings = stage.settings if stage else {}
     write_table(
         sheet,
         header,
         rows,
         styles=styles,
-        column_formats=number_columns,
+        column_formats=column_formats,
         confidence_columns=confidence_columns,
         thresholds=(
             float(settings.get("review_confidence", 0.5)),

@@ -44,6 +44,8 @@ _WHITE_CONTROL = re.compile(r"[\t\n\r\v\f]+")
 class DecisionFiles:
     """Upload files written, and what their rows say."""
 
+    # The platform the files go back to (mturk, toloka).
+    platform: str
     # One file per batch file, in load order.
     paths: list[Path] = field(default_factory=list)
     # Rows by outcome: approved, rejected, still under review (neither), and
@@ -55,13 +57,16 @@ class DecisionFiles:
 
     def describe(self) -> str:
         if not self.paths:
-            return "no batch files of this platform are loaded; nothing written"
+            return f"no {self.platform} batch files are loaded; nothing written"
+        kind = "approve/reject" if self.platform == MTURK.name else "review"
         text = (
-            f"wrote {len(self.paths):,} upload files: {self.n_approved:,} approved, "
+            f"wrote {len(self.paths):,} {kind} files: {self.n_approved:,} approved, "
             f"{self.n_rejected:,} rejected"
         )
-        if self.n_under_review:
+        if self.n_under_review and self.platform == MTURK.name:
             text += f"; {self.n_under_review:,} rows still under review carry neither"
+        elif self.n_under_review:
+            text += f"; {self.n_under_review:,} rows still under review were left out"
         if self.n_unknown:
             text += f"; {self.n_unknown:,} rows of unknown assignments carry neither"
         return text
@@ -95,7 +100,7 @@ def write_approve_reject(
         header, rows = _original_rows(batch)
         decisions = _decisions(con, MTURK.name, header, rows)
         counts += _write_approve_reject_file(target, header, rows, decisions)
-    return _summary(targets, counts)
+    return _summary(MTURK.name, targets, counts)
 
 
 def _write_approve_reject_file(
@@ -136,7 +141,7 @@ def write_toloka_reviews(
         header, rows = _original_rows(batch)
         decisions = _decisions(con, TOLOKA.name, header, rows)
         counts += _write_toloka_file(target, header, rows, decisions)
-    return _summary(targets, counts)
+    return _summary(TOLOKA.name, targets, counts)
 
 
 def _write_toloka_file(
@@ -194,8 +199,9 @@ def feedback_text(reason: str | None, *, fallback: str = FALLBACK_REASON) -> str
     return text
 
 
-def _summary(paths: list[Path], counts: Counter) -> DecisionFiles:
+def _summary(platform: str, paths: list[Path], counts: Counter) -> DecisionFiles:
     return DecisionFiles(
+        platform=platform,
         paths=paths,
         n_approved=counts["approve"],
         n_rejected=counts["reject"],
@@ -260,6 +266,8 @@ def _original_rows(batch: _Batch) -> tuple[list[str], list[list[str]]]:
     Text files are read with the csv module; Excel files as the loader reads
     them (hitflow.batchfile), empty cells as "".
     """
+    # TODO(memory): one batch file's rows are held in memory while its upload is
+    # written; stream them (two passes over the file) for batches of millions.
     path = batch.path
     if path.suffix.lower() in EXCEL_SUFFIXES:
         header, rows = _excel_rows(path)
@@ -286,7 +294,10 @@ def _delimiter(path: Path) -> str:
 def _excel_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     scratch = duckdb.connect()
     try:
-        header = read_into(scratch, path, "batch_rows")
+        try:
+            header = read_into(scratch, path, "batch_rows")
+        except HitflowError as problem:
+            raise HitflowError(f"batch file {path} {problem}") from None
         columns = ", ".join(quote_identifier(name) for name in header)
         rows = scratch.execute(
             f"select {columns} from batch_rows order by {ROW_COLUMN}"

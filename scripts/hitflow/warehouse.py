@@ -31,8 +31,11 @@ def connect(path: Path | None = None, *, read_only: bool = False):
     """Open the warehouse, creating its folder and the raw tables if missing."""
     path = path or warehouse_path()
     if read_only:
-        return duckdb.connect(str(path), read_only=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
-    con.execute(raw_tables_ddl())
+        con = duckdb.connect(str(path), read_only=True)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(path))
+        con.execute(raw_tables_ddl())
+    # hitflow shows its own progress; DuckDB's bar would interleave with it.
+    con.execute("set enable_progress_bar = false")
     return con

@@ -280,3 +280,49 @@ def sheet_name(wanted: str, taken: Iterable[str] = ()) -> str:
         suffix = f" {number}"
         name = base[: SHEET_NAME_LIMIT - len(suffix)] + suffix
     return name
+
+
+def write_rows_workbook(
+    path: Path,
+    sheets: dict[str, tuple[list[str], list[dict[str, str]]]],
+    *,
+    confidence_column: str | None = None,
+) -> None:
+    """A workbook of plain tables: sheet name -> (header, rows as dicts).
+
+    The formatted twin of a CSV export; ``confidence_column`` (text holding a
+    number in [0, 1]) is written as a number and coloured by confidence.
+    """
+    workbook = new_workbook(path)
+    styles = Styles.of(workbook)
+    try:
+        taken: list[str] = []
+        for wanted, (header, rows) in sheets.items():
+            name = sheet_name(wanted, taken)
+            taken.append(name)
+            sheet = workbook.add_worksheet(name)
+            confidence = (
+                [header.index(confidence_column)] if confidence_column in header else []
+            )
+            write_table(
+                sheet,
+                header,
+                (
+                    [
+                        _as_number(row.get(col)) if i in confidence else row.get(col)
+                        for i, col in enumerate(header)
+                    ]
+                    for row in rows
+                ),
+                styles=styles,
+                confidence_columns=confidence,
+            )
+    finally:
+        workbook.close()
+
+
+def _as_number(text: str | None) -> float | str | None:
+    try:
+        return float(text) if text not in (None, "") else None
+    except ValueError:
+        return text

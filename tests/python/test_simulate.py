@@ -193,6 +193,21 @@ def test_file_is_quoted_utf8_with_crlf(batches, world, crowd, tmp_path):
     assert "\n" not in data.decode().replace("\r\n", "")
 
 
+def test_inputs_with_quotes_and_line_breaks_survive(world, crowd, tmp_path):
+    name = 'The "Other" University'
+    rows = [
+        {"university_name": name, "city": "Line\nBreak", "country": "Côte d'Ivoire"}
+    ]
+    path = simulate_batch(
+        world, crowd, "directories", rows, tmp_path / "b.csv", seed=SEED
+    )
+    read_back = read(path)
+    assert len(read_back) == 3
+    assert {row["Input.university_name"] for row in read_back} == {name}
+    assert {row["Input.city"] for row in read_back} == {"Line\nBreak"}
+    assert {row["Input.country"] for row in read_back} == {"Côte d'Ivoire"}
+
+
 @pytest.mark.parametrize("stage", INPUTS)
 def test_one_row_per_assignment_and_distinct_workers(world, batches, stage):
     rows = batches[stage]

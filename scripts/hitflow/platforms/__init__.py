@@ -54,6 +54,14 @@ class WideProfile:
             absent.append(f"{self.answer_prefix}*")
         return absent
 
+    def used_columns(self, header: list[str]) -> list[str]:
+        """The columns the loader lands; the rest of the file is not copied."""
+        known = set(self.columns.values())
+        prefixes = tuple(
+            p for p in (self.input_prefix, self.answer_prefix, self.gold_prefix) if p
+        )
+        return [col for col in header if col in known or col.startswith(prefixes)]
+
     def answer_columns(self, header: list[str]) -> list[str]:
         return [col for col in header if col.startswith(self.answer_prefix)]
 
