@@ -1,8 +1,8 @@
 {#-
     One row per assignment: approve, reject or review, with a machine-readable
     code and, for rejections, a reason the worker reads (under 1,024 characters).
-    Honest disagreement is approved: only blank, pasted or junk work from a
-    worker the model distrusts is rejected, and only when nothing it gave was
+    Honest disagreement is approved: only blank (where others found the
+    answer), pasted or junk work from a blocked worker is rejected, and only when nothing it gave was
     accepted or backed by another worker. A distrusted worker's other work waits
     for review while its task is open, and is paid once the task is decided.
 -#}
@@ -103,7 +103,7 @@ decided as (
             when is_reviewer_confirmed then 'confirmed_by_reviewer'
             when has_accepted_answer then 'answer_accepted'
             when
-                is_blank and worker_states.state in ('suspect', 'blocked')
+                is_blank and worker_states.state = 'blocked' and task_has_accepted_value
                 then 'blank'
             when
                 has_pasted_answer and worker_states.state = 'blocked'

@@ -1,6 +1,7 @@
 {#-
     One row per worker: the spam signals, each a separate, documented column
-    that a trust term can use.
+    that a trust term can use. `n_blank` counts wholly blank assignments on
+    tasks where at least two other workers found values.
 -#}
 {%- set fast_fraction = hitflow_trust('fast_fraction', 0.25) -%}
 {%- set paste_min = hitflow_trust('copy_paste_min_tasks', 3) -%}
@@ -61,10 +62,27 @@ assignment_facts as (
 
 ),
 
+task_answerers as (
+
+    {#- Workers who gave a value (not blank, not none) in each task. -#}
+    select
+        task_id,
+        count(distinct worker_id) filter (where value_class = 'value') as n_with_values
+
+    from answer_values
+
+    group by task_id
+
+),
+
 timed as (
 
     select
         assignment_facts.*,
+        {#- A blank counts against a worker only where two others found values:
+            "no relevant clubs here" is also a blank form. -#}
+        assignment_facts.is_blank and task_answerers.n_with_values >= 2
+            as is_contradicted_blank,
         coalesce(
             assignments.work_seconds
             < {{ fast_fraction }} * stage_medians.median_work_seconds,
@@ -80,6 +98,9 @@ timed as (
 
     left join stage_medians
         on assignments.stage = stage_medians.stage
+
+    left join task_answerers
+        on assignment_facts.task_id = task_answerers.task_id
 
 ),
 
@@ -137,7 +158,7 @@ per_worker as (
         worker_id,
         count(*) as n_assignments,
         count(distinct task_id) as n_tasks,
-        count_if(is_blank) as n_blank,
+        count_if(is_contradicted_blank) as n_blank,
         count_if(is_too_fast) as n_too_fast,
         sum(n_values) as n_values,
         sum(n_invalid) as n_invalid

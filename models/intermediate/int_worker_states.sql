@@ -61,7 +61,7 @@ explained as (
         case
             when n_blank >= 2 and blank_rate >= 0.5
                 then 'left ' || n_blank || ' of ' || n_assignments
-                || ' assignments blank'
+                || ' assignments blank where others found answers'
             when n_copy_paste_tasks >= 3
                 then 'gave the same value in ' || n_copy_paste_tasks
                 || ' tasks where no other worker gave it'
