@@ -136,7 +136,7 @@ def simulate(
     "--out", default="demo", show_default=True, type=click.Path(path_type=Path)
 )
 @click.option("--seed", default=11, show_default=True)
-@click.option("--universities", default=80, show_default=True)
+@click.option("--universities", default=40, show_default=True)
 def demo(out: Path, seed: int, universities: int) -> None:
     """Run a whole simulated three-stage campaign and report what it caught."""
     from hitflow.demo import run_demo

@@ -151,14 +151,15 @@ def run_demo(
         if batch is None:
             break
         _run_campaign(run)
-        # One round of reruns and one of review, from the same build's exports.
-        n_reruns = _rerun(run, stage, batch)
+        # One round of reruns, then one of review on what is still open.
+        if _rerun(run, stage, batch):
+            _run_campaign(run)
         workbook = run.exports / stage / "review.xlsx"
         reviewed = folder / "reviews" / f"{stage}_reviewed.xlsx"
         n_items = answer_review_workbook(workbook, reviewed, run.world, stage)
         run.reviewed_items += n_items
         say(f"{stage}: a person reviewed {n_items:,} items")
-        if n_reruns or n_items:
+        if n_items:
             _run_campaign(run)
         previous = stage
     report = write_report(run, out, time.perf_counter() - started)
