@@ -30,3 +30,16 @@
         {{ hitflow_literal(value) }}{{ ', ' if not loop.last }}
     {%- endfor -%}]::varchar[]
 {%- endmacro -%}
+
+{#- How many stages follow a stage in the chain of `next` stages. -#}
+{%- macro hitflow_downstream_stages(name) -%}
+    {%- set stages = hitflow_stages() -%}
+    {%- set ns = namespace(depth=0, current=stages[name].get('next', {}).get('stage')) -%}
+    {%- for _ in stages -%}
+        {%- if ns.current -%}
+            {%- set ns.depth = ns.depth + 1 -%}
+            {%- set ns.current = stages[ns.current].get('next', {}).get('stage') -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(ns.depth) }}
+{%- endmacro -%}

@@ -575,7 +575,7 @@ implied as (
     select
         *,
         value_class = 'blank'
-        and bool_or(value_class != 'blank') over (
+        and bool_or(value_class <> 'blank') over (
             partition by platform, assignment_id
         ) as is_implied_none
 

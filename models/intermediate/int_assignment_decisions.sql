@@ -100,25 +100,31 @@ decided as (
         per_assignment.*,
         worker_states.state as worker_state,
         case
-            when is_reviewer_confirmed then 'confirmed_by_reviewer'
-            when has_accepted_answer then 'answer_accepted'
+            when per_assignment.is_reviewer_confirmed then 'confirmed_by_reviewer'
+            when per_assignment.has_accepted_answer then 'answer_accepted'
             when
-                is_blank and worker_states.state = 'blocked' and task_has_accepted_value
+                per_assignment.is_blank
+                and worker_states.state = 'blocked'
+                and per_assignment.task_has_accepted_value
                 then 'blank'
             when
-                has_pasted_answer and worker_states.state = 'blocked'
+                per_assignment.has_pasted_answer and worker_states.state = 'blocked'
                 then 'pasted'
             when
                 worker_states.state = 'blocked'
-                and not has_backed_answer
-                and task_is_decided
+                and not per_assignment.has_backed_answer
+                and per_assignment.task_is_decided
                 then 'unsupported'
-            when is_blank and task_has_accepted_value then 'blank_needs_review'
+            when
+                per_assignment.is_blank and per_assignment.task_has_accepted_value
+                then 'blank_needs_review'
             when
                 worker_states.state in ('suspect', 'blocked')
-                and not task_is_decided
+                and not per_assignment.task_is_decided
                 then 'distrusted_worker'
-            when worker_states.state in ('suspect', 'blocked') then 'benefit_of_doubt'
+            when
+                worker_states.state in ('suspect', 'blocked')
+                then 'benefit_of_doubt'
             else 'honest_answer'
         end as reason_code
 
@@ -144,12 +150,14 @@ final as (
         end as decision,
         reason_code,
         case reason_code
-            when 'blank' then
-                'Every answer was left blank, although other workers found the'
-                || ' requested information on the page.'
-            when 'pasted' then
-                'The same answer was pasted into many different tasks where no'
-                || ' other worker found it; it does not answer this task.'
+            when 'blank'
+                then
+                    'Every answer was left blank, although other workers found the'
+                    || ' requested information on the page.'
+            when 'pasted'
+                then
+                    'The same answer was pasted into many different tasks where no'
+                    || ' other worker found it; it does not answer this task.'
             when 'unsupported' then
                 'The answers did not match the information on the page that'
                 || ' other workers found, and were not valid for this task.'

@@ -169,7 +169,9 @@ final as (
         coalesce(is_accepted_by_reviewer, is_accepted_by_model) as is_accepted,
         case
             when review_decision is not null then 'reviewed'
-            when posterior >= accept_confidence and not (coalesce(is_valid, false) or is_none)
+            when
+                posterior >= accept_confidence
+                and not (coalesce(is_valid, false) or is_none)
                 then 'invalid'
             when posterior >= accept_confidence and not is_accepted_by_model
                 then 'single_answer'

@@ -190,172 +190,177 @@ truth_0 as materialized (
 ),
 
 {% for round in range(1, rounds + 1) %}
-{%- set truth = 'truth_' ~ (round - 1) %}
-class_prior_{{ round }} as materialized (
-
-    select
-        item_classes.stage,
-        item_classes.field,
-        item_classes.class,
-        (avg({{ truth }}.probability) + 0.001) as prior
-
-    from item_classes
-
-    inner join {{ truth }}
-        on
-            item_classes.task_id = {{ truth }}.task_id
-            and item_classes.field = {{ truth }}.field
-            and item_classes.class = {{ truth }}.class
-
-    group by item_classes.stage, item_classes.field, item_classes.class
-
-),
-
-confusion_{{ round }} as materialized (
-
-    with said as (
+    {%- set truth = 'truth_' ~ (round - 1) %}
+    class_prior_{{ round }} as materialized (
 
         select
-            observations.worker_id,
-            observations.field,
-            observations.label,
-            {{ truth }}.class,
-            {{ truth }}.probability
-
-        from observations
-
-        inner join {{ truth }}
-            on
-                observations.task_id = {{ truth }}.task_id
-                and observations.field = {{ truth }}.field
-
-    ),
-
-    numerators as (
-
-        select
-            worker_id,
-            field,
-            label,
-            class,
-            sum(probability) as weight
-
-        from said
-
-        group by worker_id, field, label, class
-
-    ),
-
-    denominators as (
-
-        select
-            worker_id,
-            field,
-            class,
-            sum(probability) as weight
-
-        from said
-
-        group by worker_id, field, class
-
-    )
-
-    select
-        worker_labels.worker_id,
-        worker_labels.field,
-        worker_labels.label,
-        worker_labels.class,
-        (
-            coalesce(numerators.weight, 0)
-            + {{ smoothing }}
-            + case when worker_labels.label = worker_labels.class then {{ diagonal }} else 0 end
-        )
-        / (
-            coalesce(denominators.weight, 0)
-            + {{ smoothing }} * class_counts.n_classes
-            + {{ diagonal }}
-        ) as rate
-
-    from worker_labels
-
-    inner join class_counts
-        on
-            worker_labels.stage = class_counts.stage
-            and worker_labels.field = class_counts.field
-
-    left join numerators
-        on
-            worker_labels.worker_id = numerators.worker_id
-            and worker_labels.field = numerators.field
-            and worker_labels.label = numerators.label
-            and worker_labels.class = numerators.class
-
-    left join denominators
-        on
-            worker_labels.worker_id = denominators.worker_id
-            and worker_labels.field = denominators.field
-            and worker_labels.class = denominators.class
-
-),
-
-truth_{{ round }} as materialized (
-
-    with scored as (
-
-        select
-            item_classes.task_id,
+            item_classes.stage,
             item_classes.field,
             item_classes.class,
-            any_value(item_classes.gold_class) as gold_class,
-            ln(any_value(class_prior_{{ round }}.prior))
-            + sum(ln(confusion_{{ round }}.rate)) as score
+            (avg({{ truth }}.probability) + 0.001) as prior
 
         from item_classes
 
-        inner join class_prior_{{ round }}
+        inner join {{ truth }}
             on
-                item_classes.stage = class_prior_{{ round }}.stage
-                and item_classes.field = class_prior_{{ round }}.field
-                and item_classes.class = class_prior_{{ round }}.class
+                item_classes.task_id = {{ truth }}.task_id
+                and item_classes.field = {{ truth }}.field
+                and item_classes.class = {{ truth }}.class
 
-        inner join observations
-            on
-                item_classes.task_id = observations.task_id
-                and item_classes.field = observations.field
-
-        inner join confusion_{{ round }}
-            on
-                observations.worker_id = confusion_{{ round }}.worker_id
-                and observations.field = confusion_{{ round }}.field
-                and observations.label = confusion_{{ round }}.label
-                and item_classes.class = confusion_{{ round }}.class
-
-        group by item_classes.task_id, item_classes.field, item_classes.class
+        group by item_classes.stage, item_classes.field, item_classes.class
 
     ),
 
-    centred as (
+    confusion_{{ round }} as materialized (
+
+        with said as (
+
+            select
+                observations.worker_id,
+                observations.field,
+                observations.label,
+                {{ truth }}.class,
+                {{ truth }}.probability
+
+            from observations
+
+            inner join {{ truth }}
+                on
+                    observations.task_id = {{ truth }}.task_id
+                    and observations.field = {{ truth }}.field
+
+        ),
+
+        numerators as (
+
+            select
+                worker_id,
+                field,
+                label,
+                class,
+                sum(probability) as weight
+
+            from said
+
+            group by worker_id, field, label, class
+
+        ),
+
+        denominators as (
+
+            select
+                worker_id,
+                field,
+                class,
+                sum(probability) as weight
+
+            from said
+
+            group by worker_id, field, class
+
+        )
 
         select
-            *,
-            exp(score - max(score) over (partition by task_id, field)) as odds
+            worker_labels.worker_id,
+            worker_labels.field,
+            worker_labels.label,
+            worker_labels.class,
+            (
+                coalesce(numerators.weight, 0)
+                + {{ smoothing }}
+                + case
+                    when
+                        worker_labels.label = worker_labels.class
+                        then {{ diagonal }} else
+                        0
+                end
+            )
+            / (
+                coalesce(denominators.weight, 0)
+                + {{ smoothing }} * class_counts.n_classes
+                + {{ diagonal }}
+            ) as rate
 
-        from scored
+        from worker_labels
 
-    )
+        inner join class_counts
+            on
+                worker_labels.stage = class_counts.stage
+                and worker_labels.field = class_counts.field
 
-    select
-        task_id,
-        field,
-        class,
-        case
-            when gold_class is not null then (class = gold_class)::double
-            else odds / sum(odds) over (partition by task_id, field)
-        end as probability
+        left join numerators
+            on
+                worker_labels.worker_id = numerators.worker_id
+                and worker_labels.field = numerators.field
+                and worker_labels.label = numerators.label
+                and worker_labels.class = numerators.class
 
-    from centred
+        left join denominators
+            on
+                worker_labels.worker_id = denominators.worker_id
+                and worker_labels.field = denominators.field
+                and worker_labels.class = denominators.class
 
-),
+    ),
+
+    truth_{{ round }} as materialized (
+
+        with scored as (
+
+            select
+                item_classes.task_id,
+                item_classes.field,
+                item_classes.class,
+                any_value(item_classes.gold_class) as gold_class,
+                ln(any_value(class_prior_{{ round }}.prior))
+                + sum(ln(confusion_{{ round }}.rate)) as score
+
+            from item_classes
+
+            inner join class_prior_{{ round }}
+                on
+                    item_classes.stage = class_prior_{{ round }}.stage
+                    and item_classes.field = class_prior_{{ round }}.field
+                    and item_classes.class = class_prior_{{ round }}.class
+
+            inner join observations
+                on
+                    item_classes.task_id = observations.task_id
+                    and item_classes.field = observations.field
+
+            inner join confusion_{{ round }}
+                on
+                    observations.worker_id = confusion_{{ round }}.worker_id
+                    and observations.field = confusion_{{ round }}.field
+                    and observations.label = confusion_{{ round }}.label
+                    and item_classes.class = confusion_{{ round }}.class
+
+            group by item_classes.task_id, item_classes.field, item_classes.class
+
+        ),
+
+        centred as (
+
+            select
+                *,
+                exp(score - max(score) over (partition by task_id, field)) as odds
+
+            from scored
+
+        )
+
+        select
+            task_id,
+            field,
+            class,
+            case
+                when gold_class is not null then (class = gold_class)::double
+                else odds / sum(odds) over (partition by task_id, field)
+            end as probability
+
+        from centred
+
+    ),
 
 {% endfor %}
 observed as (
@@ -391,7 +396,8 @@ final as (
         field,
         false as is_multi,
         coalesce(
-            probability / nullif(sum(probability) over (partition by task_id, field), 0),
+            probability
+            / nullif(sum(probability) over (partition by task_id, field), 0),
             1.0 / count(*) over (partition by task_id, field)
         ) as posterior,
         {{ rounds }} as em_rounds

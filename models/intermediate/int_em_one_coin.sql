@@ -68,17 +68,19 @@ posterior_0 as materialized (
 ),
 
 {% for round in range(1, rounds + 1) %}
-quality_{{ round }} as materialized (
+    quality_{{ round }} as materialized (
 
-    {{ _hitflow_one_coin_m_step('posterior_' ~ (round - 1), alpha, beta, shrinkage) }}
+        {{ _hitflow_one_coin_m_step(
+            'posterior_' ~ (round - 1), alpha, beta, shrinkage
+        ) }}
 
-),
+    ),
 
-posterior_{{ round }} as materialized (
+    posterior_{{ round }} as materialized (
 
-    {{ _hitflow_one_coin_e_step('quality_' ~ round) }}
+        {{ _hitflow_one_coin_e_step('quality_' ~ round) }}
 
-),
+    ),
 
 {% endfor %}
 normalised as (

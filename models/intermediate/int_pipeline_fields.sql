@@ -22,16 +22,17 @@ fields as (
     {% endfor %}
 
     {% for stage, field, part, value_type, field_spec in rows %}
-    select
-        {{ hitflow_literal(stage) }} as stage,
-        {{ hitflow_literal(field) }} as field,
-        {{ hitflow_literal(part) }} as part,
-        {{ hitflow_literal(value_type) }} as value_type,
-        {{ hitflow_literal(field_spec.get('type', 'text') == 'record') }} as is_record,
-        {{ hitflow_literal(field_spec.get('multi', false)) }} as is_multi,
-        {{ hitflow_text_list(field_spec.get('domains', [])) }} as domains,
-        {{ hitflow_text_list(field_spec.get('categories', [])) }} as categories
-    {% if not loop.last %}union all{% endif %}
+        select
+            {{ hitflow_literal(stage) }} as stage,
+            {{ hitflow_literal(field) }} as field,
+            {{ hitflow_literal(part) }} as part,
+            {{ hitflow_literal(value_type) }} as value_type,
+            {{ hitflow_literal(field_spec.get('type', 'text') == 'record') }}
+                as is_record,
+            {{ hitflow_literal(field_spec.get('multi', false)) }} as is_multi,
+            {{ hitflow_text_list(field_spec.get('domains', [])) }} as domains,
+            {{ hitflow_text_list(field_spec.get('categories', [])) }} as categories
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

@@ -9,14 +9,14 @@ with
 stages as (
 
     {% for name, spec in hitflow_stages().items() %}
-    select
-        {{ hitflow_literal(name) }} as stage,
-        {% for setting in settings %}
-        {{ hitflow_literal(hitflow_setting(spec, setting)) }} as {{ setting }},
-        {% endfor %}
-        {{ hitflow_text_list(spec.get('key_inputs', [])) }} as key_inputs,
-        {{ hitflow_literal(spec.get('next', {}).get('stage')) }} as next_stage
-    {% if not loop.last %}union all{% endif %}
+        select
+            {{ hitflow_literal(name) }} as stage,
+            {% for setting in settings %}
+                {{ hitflow_literal(hitflow_setting(spec, setting)) }} as {{ setting }},
+            {% endfor %}
+            {{ hitflow_text_list(spec.get('key_inputs', [])) }} as key_inputs,
+            {{ hitflow_literal(spec.get('next', {}).get('stage')) }} as next_stage
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

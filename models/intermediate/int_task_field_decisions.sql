@@ -71,8 +71,8 @@ task_fields as (
         ) as n_answering,
         count(distinct answer_values.worker_id) filter (
             where
-                answer_values.value_class != 'blank'
-                and worker_states.state not in ('suspect', 'blocked')
+            answer_values.value_class != 'blank'
+            and worker_states.state not in ('suspect', 'blocked')
         ) as n_usable
 
     from answer_values
@@ -99,6 +99,7 @@ candidate_summary as (
         bool_or(is_accepted and trusted_support >= 1 and usable_support < 2)
             as accepted_on_trust,
         {#- a multi-valued field is as certain as its least certain candidate -#}
+        
         min(greatest(posterior, 1 - posterior)) as least_certainty
 
     from candidate_decisions

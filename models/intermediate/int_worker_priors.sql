@@ -44,7 +44,8 @@ final as (
         latest_rates.platform_approval_rate,
         {{ alpha }} + {{ weight }} * coalesce(latest_rates.platform_approval_rate, 0.5)
             as prior_alpha,
-        {{ beta }} + {{ weight }} * (1 - coalesce(latest_rates.platform_approval_rate, 0.5))
+        {{ beta }}
+        + {{ weight }} * (1 - coalesce(latest_rates.platform_approval_rate, 0.5))
             as prior_beta
 
     from workers

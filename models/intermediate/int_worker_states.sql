@@ -60,17 +60,21 @@ explained as (
         *,
         case
             when n_blank >= 2 and blank_rate >= 0.5
-                then 'left ' || n_blank || ' of ' || n_assignments
-                || ' assignments blank where others found answers'
+                then
+                    'left ' || n_blank || ' of ' || n_assignments
+                    || ' assignments blank where others found answers'
             when n_copy_paste_tasks >= 3
-                then 'gave the same value in ' || n_copy_paste_tasks
-                || ' tasks where no other worker gave it'
+                then
+                    'gave the same value in ' || n_copy_paste_tasks
+                    || ' tasks where no other worker gave it'
             when n_too_fast >= 2 and too_fast_rate >= 0.5
-                then 'finished ' || n_too_fast || ' of ' || n_assignments
-                || ' assignments in a fraction of the usual time'
+                then
+                    'finished ' || n_too_fast || ' of ' || n_assignments
+                    || ' assignments in a fraction of the usual time'
             when n_invalid >= 2 and invalid_rate >= 0.5
                 then n_invalid || ' of ' || n_values || ' values were not valid'
-            else 'answers agree with other workers in about '
+            else
+                'answers agree with other workers in about '
                 || round(100 * accuracy) || '% of ' || n_answers || ' cases'
         end as reason
 

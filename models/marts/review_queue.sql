@@ -25,17 +25,10 @@ candidate_decisions as (
 stage_depth as (
 
     {% for name in stages %}
-    {%- set ns = namespace(depth=0, current=stages[name].get('next', {}).get('stage')) -%}
-    {%- for _ in stages -%}
-        {%- if ns.current -%}
-            {%- set ns.depth = ns.depth + 1 -%}
-            {%- set ns.current = stages[ns.current].get('next', {}).get('stage') -%}
-        {%- endif -%}
-    {%- endfor %}
-    select
-        {{ hitflow_literal(name) }} as stage,
-        {{ ns.depth }} as downstream_stages
-    {% if not loop.last %}union all{% endif %}
+        select
+            {{ hitflow_literal(name) }} as stage,
+            {{ hitflow_downstream_stages(name) }} as downstream_stages
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -134,8 +127,10 @@ items as (
 final as (
 
     select
-        md5(items.task_id || '|' || items.field || '|' || coalesce(items.candidate_id, ''))
-            as review_id,
+        md5(
+            items.task_id || '|' || items.field || '|'
+            || coalesce(items.candidate_id, '')
+        ) as review_id,
         items.stage,
         items.task_id,
         items.field,

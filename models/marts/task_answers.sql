@@ -55,8 +55,10 @@ from_reviewers as (
 
     {#- A reviewer's corrected value that no worker gave. -#}
     select
-        md5(reviewed.task_id || '|' || reviewed.field || '|' || reviewed.corrected_normalised)
-            as candidate_id,
+        md5(
+            reviewed.task_id || '|' || reviewed.field || '|'
+            || reviewed.corrected_normalised
+        ) as candidate_id,
         reviewed.stage,
         reviewed.task_id,
         reviewed.field,

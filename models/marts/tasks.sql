@@ -81,7 +81,9 @@ field_summary as (
         count_if(state = 'empty') as n_fields_empty,
         count(*) as n_fields,
         string_agg(
-            distinct case when state not in ('accepted', 'empty') then field || ': ' || reason end,
+            distinct case
+                when state not in ('accepted', 'empty') then field || ': ' || reason
+            end,
             '; '
         ) as reason
 
