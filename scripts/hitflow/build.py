@@ -19,6 +19,15 @@ from hitflow.errors import HitflowError
 from hitflow.pipeline import PROJECT_DIR, load_pipeline
 from hitflow.warehouse import warehouse_path
 
+# `hitflow build`: every model and the marts' tests; see the module docstring.
+BUILD_ARGS = [
+    "build",
+    "--exclude-resource-type",
+    "unit_test",
+    "--exclude",
+    "tag:model_logic",
+]
+
 
 def project_vars() -> dict:
     return (yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text()) or {}).get(
@@ -70,9 +79,7 @@ def run_dbt(args: list[str], *, quiet: bool = False, trust: dict | None = None) 
 
 def build(extra: list[str] | None = None, *, quiet: bool = False) -> None:
     """``dbt build``; raise when a model or a test (a quality gate) fails."""
-    args = ["build", "--exclude-resource-type", "unit_test"]
-    args += ["--exclude", "tag:model_logic", *(extra or [])]
-    status = run_dbt(args, quiet=quiet)
+    status = run_dbt([*BUILD_ARGS, *(extra or [])], quiet=quiet)
     if status != 0:
         raise HitflowError(
             "dbt build failed: a model or a quality gate did not pass (see above)"
