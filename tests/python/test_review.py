@@ -408,6 +408,21 @@ def test_round_trip_changes_states_answers_and_approvals(exported, campaign):
     assert after[assignment] == ("x", "")
     assert after != before
 
+    # The decisions live in raw: a full refresh rebuilds every model from raw
+    # and the reviewed states come back unchanged.
+    args = ["build", "--full-refresh", "--target-path", str(campaign.target)]
+    args += ["--resource-type", "seed", "--resource-type", "model"]
+    assert run_dbt(args, quiet=True) == 0
+    con = campaign.connect()
+    refreshed = dict(
+        con.execute(
+            "select task_id, state from tasks where task_id in (?, ?, ?)",
+            [accepted[1], corrected[1], rerun[1]],
+        ).fetchall()
+    )
+    con.close()
+    assert refreshed == states
+
 
 # ------------------------------------------- hand-made marts (no dbt)
 
