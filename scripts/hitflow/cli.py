@@ -39,7 +39,7 @@ def load(files: tuple[Path, ...], stage: str | None, platform: str | None) -> No
 @cli.command(context_settings={"ignore_unknown_options": True})
 @click.argument("dbt_args", nargs=-1, type=click.UNPROCESSED)
 def build(dbt_args: tuple[str, ...]) -> None:
-    """Run ``dbt build`` (models and their quality gates); extra args go to dbt."""
+    """Run dbt build: the models and their quality gates (extra args go to dbt)."""
     from hitflow.build import build as run_build
 
     run_build(list(dbt_args))
