@@ -168,8 +168,6 @@ def run_demo(
 
 
 def write_report(run: DemoRun, out: Path, seconds: float) -> str:
-    from hitflow.leads import LEAD_COLUMNS  # noqa: F401  (documents the leads file)
-
     warehouse = Path(os.environ["HITFLOW_DB"])
     con = connect(warehouse)
     try:
