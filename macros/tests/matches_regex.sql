@@ -19,33 +19,10 @@
 
 {#- https://duckdb.org/docs/stable/sql/functions/regular_expressions -#}
 {% macro default__test_matches_regex(model, column_name, pattern, flags) %}
-
-with
-
-checked as (
-
-    select {{ column_name }} as checked_value
-
-    from {{ model }}
-
-    where {{ column_name }} is not null
-
-),
-
-validation_errors as (
-
-    select checked_value
-
-    from checked
-
-    where not regexp_matches(
-        checked_value,
-        {{ hitflow_literal(pattern) }},
-        {{ hitflow_literal(flags) }}
-    )
-
-)
-
-select * from validation_errors
-
+    {%- set passes -%}
+        regexp_matches(
+            checked_value, {{ hitflow_literal(pattern) }}, {{ hitflow_literal(flags) }}
+        )
+    {%- endset -%}
+    {{ _hitflow_failing_values(model, column_name, passes) }}
 {% endmacro %}

@@ -12,29 +12,5 @@
 {% endtest %}
 
 {% macro default__test_valid_email(model, column_name) %}
-
-with
-
-checked as (
-
-    select {{ column_name }} as checked_value
-
-    from {{ model }}
-
-    where {{ column_name }} is not null
-
-),
-
-validation_errors as (
-
-    select checked_value
-
-    from checked
-
-    where not coalesce({{ hitflow_is_valid_email('checked_value') }}, false)
-
-)
-
-select * from validation_errors
-
+    {{ _hitflow_failing_values(model, column_name, hitflow_is_valid_email('checked_value')) }}
 {% endmacro %}

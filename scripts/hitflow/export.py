@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from pathlib import Path
 
@@ -157,9 +156,6 @@ def _export_leads_and_cost(con, pipeline: Pipeline, out: Path, say) -> None:
     )
     rows = cost_rows(costs, len(leads))
     cost_path = out / "cost_report.csv"
-    with cost_path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(cost_path, list(rows[0]), rows)
     per_lead = f"${total / len(leads):.2f} a lead" if leads else "no leads yet"
     say(f"{len(leads):,} leads in {path}; spend ${total:.2f}, {per_lead} ({cost_path})")
