@@ -109,20 +109,22 @@
     {{ _hitflow_let(_hitflow_url_with_scheme(column), '_url', split_and_rebuild) }}
 {%- endmacro %}
 
-{#- The trimmed text, with `http://` added when it starts with a bare host. -#}
+{#-
+    The trimmed text, with `http://` added when it starts with a bare host.
+    Written out rather than bound with `_hitflow_let`: DuckDB prepares a
+    constant pattern once per query, but inside a lambda once per chunk of
+    rows, and this pattern's Unicode classes are costly to prepare.
+-#}
 {% macro _hitflow_url_with_scheme(column) -%}
-    {%- set prefixed -%}
-        case
-            when starts_with(_raw_url, '//') then 'http:' || _raw_url
-            when regexp_matches(
-                _raw_url,
-                '^([\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+'
-                || '\p{L}{2,}(:[0-9]+)?([/?#]|$)'
-            ) then 'http://' || _raw_url
-            else _raw_url
-        end
-    {%- endset -%}
-    {{ _hitflow_let('trim(' ~ column ~ ')', '_raw_url', prefixed) }}
+    case
+        when starts_with(trim({{ column }}), '//') then 'http:' || trim({{ column }})
+        when regexp_matches(
+            trim({{ column }}),
+            '^([\p{L}\p{N}]([\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+'
+            || '\p{L}{2,}(:[0-9]+)?([/?#]|$)'
+        ) then 'http://' || trim({{ column }})
+        else trim({{ column }})
+    end
 {%- endmacro %}
 
 {#-

@@ -1,151 +1,139 @@
 {#
     The two halves of a one-coin Dawid-Skene round, used by int_em_one_coin.
-    Private: they expect that model's CTEs (observations, item_candidates,
-    worker_priors).
+    Private: they expect that model's CTEs (candidates, worker_stages, facts).
 #}
 
 {#-
     M-step: each worker's accuracy is the expected share of its observations
-    that were right, under a Beta prior (worker_priors: the project prior moved
+    that were right, under a Beta prior (worker_stages: the project prior moved
     by the platform's approval rate). The stage estimate is shrunk towards the
     worker's estimate across stages, so a spammer caught in one stage is known
-    in the next.
+    in the next. Returns the log-odds of each worker's accuracy in each stage,
+    the weight the E-step gives its word.
 -#}
-{% macro _hitflow_one_coin_m_step(posterior, alpha, beta, shrinkage) %}
-    with credited as (
+{% macro _hitflow_one_coin_m_step(posterior, shrinkage) %}
+    with per_stage as (
 
         select
-            observations.worker_id,
-            observations.stage,
-            case
-                when observations.says then {{ posterior }}.posterior_raw
-                else 1 - {{ posterior }}.posterior_raw
-            end as credit
+            facts.worker_stage_key,
+            sum(
+                case
+                    when facts.says then {{ posterior }}.posterior_raw
+                    else 1 - {{ posterior }}.posterior_raw
+                end
+            ) as credit
 
-        from observations
+        from facts
 
         inner join {{ posterior }}
-            on observations.candidate_id = {{ posterior }}.candidate_id
+            on facts.candidate_key = {{ posterior }}.candidate_key
+
+        group by facts.worker_stage_key
 
     ),
 
-    per_stage as (
+    credited as (
 
         select
-            worker_id,
-            stage,
-            sum(credit) as credit,
-            count(*) as n_observations
+            per_stage.worker_stage_key,
+            per_stage.credit,
+            worker_stages.worker_key,
+            worker_stages.n_observations,
+            worker_stages.prior_alpha,
+            worker_stages.prior_beta
 
-        from credited
+        from per_stage
 
-        group by worker_id, stage
+        inner join worker_stages
+            on per_stage.worker_stage_key = worker_stages.worker_stage_key
 
     ),
 
     across_stages as (
 
         select
-            per_stage.worker_id,
-            (coalesce(any_value(worker_priors.prior_alpha), {{ alpha }}) + sum(per_stage.credit))
+            worker_key,
+            (any_value(prior_alpha) + sum(credit))
             / (
-                coalesce(any_value(worker_priors.prior_alpha), {{ alpha }})
-                + coalesce(any_value(worker_priors.prior_beta), {{ beta }})
-                + sum(per_stage.n_observations)
+                any_value(prior_alpha)
+                + any_value(prior_beta)
+                + sum(n_observations)
             ) as global_quality
 
-        from per_stage
+        from credited
 
-        left join worker_priors
-            on per_stage.worker_id = worker_priors.worker_id
-
-        group by per_stage.worker_id
+        group by worker_key
 
     )
 
     select
-        per_stage.worker_id,
-        per_stage.stage,
-        {{ hitflow_clip_probability(
-            '(' ~ shrinkage ~ ' * across_stages.global_quality + per_stage.credit)'
-            ~ ' / (' ~ shrinkage ~ ' + per_stage.n_observations)'
-        ) }} as quality
+        credited.worker_stage_key,
+        {{ hitflow_logit(
+            '(' ~ hitflow_clip_probability(
+                '(' ~ shrinkage ~ ' * across_stages.global_quality + credited.credit)'
+                ~ ' / (' ~ shrinkage ~ ' + credited.n_observations)'
+            ) ~ ')'
+        ) }} as weight
 
-    from per_stage
+    from credited
 
     inner join across_stages
-        on per_stage.worker_id = across_stages.worker_id
+        on credited.worker_key = across_stages.worker_key
 {% endmacro %}
 
 {#-
     E-step: each candidate's posterior from the workers who spoke about it.
     Single-valued: a softmax over the task field's candidates. Multi-valued: a
-    logistic of the summed votes for and against.
+    logistic of the summed votes for and against. A score is bounded by the
+    number of workers times the largest weight (about 7 plus log K), far inside
+    what `exp` can take; it is clamped to +-500 only to keep a pathological task
+    (hundreds of workers on one item) finite.
 -#}
 {% macro _hitflow_one_coin_e_step(quality) %}
-    with weighed as (
+    with evidence as (
 
         select
-            item_candidates.candidate_id,
-            item_candidates.task_id,
-            item_candidates.field,
-            item_candidates.is_multi,
-            item_candidates.n_candidates,
-            item_candidates.prior,
-            item_candidates.is_gold,
-            item_candidates.is_gold_answer,
+            facts.candidate_key,
             sum(
-                case
-                    when item_candidates.is_multi and observations.says
-                        then {{ hitflow_logit(quality ~ '.quality') }}
-                    when item_candidates.is_multi
-                        then -{{ hitflow_logit(quality ~ '.quality') }}
-                    else {{ hitflow_logit(quality ~ '.quality') }}
-                        + ln(item_candidates.n_candidates - 1)
-                end
+                facts.direction * {{ quality }}.weight + facts.support_bonus
             ) as evidence
 
-        from item_candidates
-
-        inner join observations
-            on item_candidates.candidate_id = observations.candidate_id
+        from facts
 
         inner join {{ quality }}
-            on
-                observations.worker_id = {{ quality }}.worker_id
-                and observations.stage = {{ quality }}.stage
+            on facts.worker_stage_key = {{ quality }}.worker_stage_key
 
-        group by all
+        group by facts.candidate_key
 
     ),
 
     scored as (
 
         select
-            *,
-            {{ hitflow_logit('prior') }} + evidence as score
+            candidates.candidate_key,
+            candidates.item_key,
+            candidates.is_multi,
+            candidates.is_gold,
+            candidates.is_gold_answer,
+            least(greatest(
+                candidates.prior_score + evidence.evidence, -500
+            ), 500) as score
 
-        from weighed
+        from evidence
 
-    ),
-
-    centred as (
-
-        select
-            *,
-            exp(score - max(score) over (partition by task_id, field)) as odds
-
-        from scored
+        inner join candidates
+            on evidence.candidate_key = candidates.candidate_key
 
     )
 
     select
-        candidate_id,
+        candidate_key,
+        item_key,
         case
             when is_gold then is_gold_answer::double
             when is_multi then 1 / (1 + exp(-score))
-            else odds / sum(odds) over (partition by task_id, field)
+            else exp(score) / sum(exp(score)) over (partition by item_key)
         end as posterior_raw
 
-    from centred
+    from scored
 {% endmacro %}

@@ -114,44 +114,48 @@ candidate_displays as (
 
 ),
 
-{# URL candidates split into host and non-empty path segments. #}
-url_votes as (
+{# URL candidates split into host and non-empty path segments, once each. #}
+url_candidates as (
 
     select
-        assignment_votes.stage,
-        assignment_votes.task_id,
-        assignment_votes.field,
-        assignment_votes.candidate_id,
-        assignment_votes.worker_id,
-        {{ hitflow_url_host('assignment_votes.value') }} as host,
-        {{ hitflow_url_path_segments('assignment_votes.value') }} as path_segments
+        candidate_support.stage,
+        candidate_support.task_id,
+        candidate_support.field,
+        candidate_support.candidate_id,
+        {{ hitflow_url_host('candidate_support.value') }} as host,
+        {{ hitflow_url_path_segments('candidate_support.value') }} as path_segments
 
-    from assignment_votes
+    from candidate_support
 
     inner join task_fields
         on
-            assignment_votes.stage = task_fields.stage
-            and assignment_votes.task_id = task_fields.task_id
-            and assignment_votes.field = task_fields.field
+            candidate_support.stage = task_fields.stage
+            and candidate_support.task_id = task_fields.task_id
+            and candidate_support.field = task_fields.field
 
     where
         task_fields.value_type = 'url'
-        and not assignment_votes.is_none
-        and {{ hitflow_url_host('assignment_votes.value') }} is not null
+        and not candidate_support.is_none
 
 ),
 
-url_candidates as (
+url_votes as (
 
-    select distinct
-        stage,
-        task_id,
-        field,
-        candidate_id,
-        host,
-        path_segments
+    select
+        url_candidates.stage,
+        url_candidates.task_id,
+        url_candidates.field,
+        url_candidates.candidate_id,
+        url_candidates.host,
+        url_candidates.path_segments,
+        assignment_votes.worker_id
 
-    from url_votes
+    from url_candidates
+
+    inner join assignment_votes
+        on url_candidates.candidate_id = assignment_votes.candidate_id
+
+    where url_candidates.host is not null
 
 ),
 

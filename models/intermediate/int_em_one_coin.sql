@@ -14,7 +14,9 @@
     known answer in every round.
 
     Each round is one materialised CTE pair (M-step, E-step), so DuckDB computes
-    each once and the cost grows linearly with `em_iterations`. With method
+    each once and the cost grows linearly with `em_iterations`. The rounds join
+    on integer keys numbered once at the start (`candidates`, `items`,
+    `worker_stages`, `facts`) rather than on the text ids. With method
     `majority` no round runs and the posterior is the vote share.
 -#}
 {%- set rounds = hitflow_trust('em_iterations', 10) | int
@@ -33,7 +35,7 @@ item_candidates as (
 
 ),
 
-observations as materialized (
+observations as (
 
     select * from {{ ref('int_em_observations') }}
 
@@ -47,32 +49,122 @@ worker_priors as (
 
 ),
 
+{# A task field whose candidates compete, numbered. #}
+items as materialized (
+
+    select
+        task_id,
+        field,
+        row_number() over () as item_key
+
+    from item_candidates
+
+    group by task_id, field
+
+),
+
+{#
+    Each candidate, numbered, with the parts of its score that do not change
+    from round to round: its prior's log-odds and, on a single-valued field,
+    the log(K - 1) each worker who gives it adds.
+-#}
+candidates as materialized (
+
+    select
+        item_candidates.candidate_id,
+        row_number() over () as candidate_key,
+        items.item_key,
+        item_candidates.is_multi,
+        item_candidates.is_gold,
+        item_candidates.is_gold_answer,
+        item_candidates.n_answering,
+        {{ hitflow_logit('item_candidates.prior') }} as prior_score,
+        case
+            when item_candidates.is_multi then 0.0
+            else ln(item_candidates.n_candidates - 1)
+        end as support_bonus
+
+    from item_candidates
+
+    inner join items
+        on
+            item_candidates.task_id = items.task_id
+            and item_candidates.field = items.field
+
+),
+
+{# A worker in a stage, numbered, with its prior and how often it spoke. #}
+worker_stages as materialized (
+
+    select
+        observations.worker_id,
+        observations.stage,
+        row_number() over () as worker_stage_key,
+        dense_rank() over (order by observations.worker_id) as worker_key,
+        coalesce(any_value(worker_priors.prior_alpha), {{ alpha }}) as prior_alpha,
+        coalesce(any_value(worker_priors.prior_beta), {{ beta }}) as prior_beta,
+        count(*) as n_observations
+
+    from observations
+
+    left join worker_priors
+        on observations.worker_id = worker_priors.worker_id
+
+    group by observations.worker_id, observations.stage
+
+),
+
+{#
+    One row per observation: a worker's weight counts for the candidate
+    (`direction` 1) when it gave it, against it (-1) when it left it out of a
+    multi-valued field.
+-#}
+facts as materialized (
+
+    select
+        candidates.candidate_key,
+        worker_stages.worker_stage_key,
+        observations.says,
+        case when observations.says then 1.0 else -1.0 end as direction,
+        candidates.support_bonus
+
+    from observations
+
+    inner join candidates
+        on observations.candidate_id = candidates.candidate_id
+
+    inner join worker_stages
+        on
+            observations.worker_id = worker_stages.worker_id
+            and observations.stage = worker_stages.stage
+
+),
+
 posterior_0 as materialized (
 
     {#- Round 0 (majority vote): the share of answering workers who gave it. -#}
     select
-        item_candidates.candidate_id,
+        candidates.candidate_key,
+        candidates.item_key,
         case
-            when any_value(item_candidates.is_gold)
-                then any_value(item_candidates.is_gold_answer)::double
-            else count_if(observations.says) / any_value(item_candidates.n_answering)
+            when any_value(candidates.is_gold)
+                then any_value(candidates.is_gold_answer)::double
+            else count_if(facts.says) / any_value(candidates.n_answering)
         end as posterior_raw
 
-    from item_candidates
+    from candidates
 
-    inner join observations
-        on item_candidates.candidate_id = observations.candidate_id
+    inner join facts
+        on candidates.candidate_key = facts.candidate_key
 
-    group by item_candidates.candidate_id
+    group by candidates.candidate_key, candidates.item_key
 
 ),
 
 {% for round in range(1, rounds + 1) %}
     quality_{{ round }} as materialized (
 
-        {{ _hitflow_one_coin_m_step(
-            'posterior_' ~ (round - 1), alpha, beta, shrinkage
-        ) }}
+        {{ _hitflow_one_coin_m_step('posterior_' ~ (round - 1), shrinkage) }}
 
     ),
 
@@ -83,43 +175,45 @@ posterior_0 as materialized (
     ),
 
 {% endfor %}
+{#- Single-valued candidates of a task field sum to 1 (round 0 needs it). -#}
 normalised as (
 
-    {#- Single-valued candidates of a task field sum to 1 (round 0 needs it). -#}
     select
-        item_candidates.candidate_id,
-        item_candidates.stage,
-        item_candidates.task_id,
-        item_candidates.field,
-        item_candidates.is_multi,
+        final_round.candidate_key,
         case
-            when item_candidates.is_gold
-                then case when item_candidates.is_gold_answer then 1.0 else 0.0 end
-            when item_candidates.is_multi then final_round.posterior_raw
+            when candidates.is_gold
+                then case when candidates.is_gold_answer then 1.0 else 0.0 end
+            when candidates.is_multi then final_round.posterior_raw
             else final_round.posterior_raw / sum(final_round.posterior_raw) over (
-                partition by item_candidates.task_id, item_candidates.field
+                partition by final_round.item_key
             )
         end as posterior
 
-    from item_candidates
+    from posterior_{{ rounds }} as final_round
 
-    inner join posterior_{{ rounds }} as final_round
-        on item_candidates.candidate_id = final_round.candidate_id
+    inner join candidates
+        on final_round.candidate_key = candidates.candidate_key
 
 ),
 
 final as (
 
     select
-        candidate_id,
-        stage,
-        task_id,
-        field,
-        is_multi,
-        least(greatest(posterior, 0.0), 1.0) as posterior,
+        item_candidates.candidate_id,
+        item_candidates.stage,
+        item_candidates.task_id,
+        item_candidates.field,
+        item_candidates.is_multi,
+        least(greatest(normalised.posterior, 0.0), 1.0) as posterior,
         {{ rounds }} as em_rounds
 
     from normalised
+
+    inner join candidates
+        on normalised.candidate_key = candidates.candidate_key
+
+    inner join item_candidates
+        on candidates.candidate_id = item_candidates.candidate_id
 
 )
 
