@@ -228,6 +228,7 @@ cells as (
     select
         assignment_fields.platform,
         assignment_fields.assignment_id,
+        assignment_fields.stage,
         assignment_fields.field,
         answered_positions.position,
         field_parts.part,
@@ -264,28 +265,50 @@ cells as (
 
 ),
 
+{#
+    Each distinct text typed into a field part, so that a URL pasted into many
+    tasks is classed, normalised and checked once.
+#}
+answer_texts as (
+
+    select distinct
+        stage,
+        field,
+        part,
+        part_type,
+        domains,
+        categories,
+        raw_value,
+        placeholder_key
+
+    from cells
+
+),
+
 {# A category that is one of its field's categories is never a placeholder. #}
 classified_cells as (
 
     select
-        cells.*,
+        answer_texts.*,
         case
-            when coalesce({{ hitflow_normalise_text('cells.raw_value') }}, '') = ''
+            when
+                coalesce({{ hitflow_normalise_text('answer_texts.raw_value') }}, '')
+                = ''
                 then 'blank'
             when
-                cells.part_type = 'category'
+                answer_texts.part_type = 'category'
                 and list_contains(
-                    cells.categories,
-                    {{ hitflow_normalise_category('cells.raw_value') }}
+                    answer_texts.categories,
+                    {{ hitflow_normalise_category('answer_texts.raw_value') }}
                 )
                 then 'value'
             else coalesce(placeholders.value_class, 'value')
         end as cell_class
 
-    from cells
+    from answer_texts
 
     left join placeholders
-        on cells.placeholder_key = placeholders.placeholder_key
+        on answer_texts.placeholder_key = placeholders.placeholder_key
 
 ),
 
@@ -382,18 +405,38 @@ validated_cells as (
 record_cells as (
 
     select
-        *,
+        cells.platform,
+        cells.assignment_id,
+        cells.field,
+        cells.position,
+        cells.part,
+        cells.part_index,
+        cells.is_key_part,
+        cells.is_record,
+        cells.raw_value,
+        validated_cells.cell_class,
+        validated_cells.normalised_value,
+        validated_cells.agreement_value,
         case
-            when not is_record then cell_invalid_reason
-            when is_key_part and cell_class <> 'value' then part || ':missing'
-            when cell_invalid_reason is not null
-                then part || ':' || cell_invalid_reason
+            when not cells.is_record then validated_cells.cell_invalid_reason
+            when cells.is_key_part and validated_cells.cell_class <> 'value'
+                then cells.part || ':missing'
+            when validated_cells.cell_invalid_reason is not null
+                then cells.part || ':' || validated_cells.cell_invalid_reason
         end as part_invalid_reason,
-        {{ hitflow_json_string('part') }}
+        {{ hitflow_json_string('cells.part') }}
         || ': '
-        || {{ hitflow_json_string('normalised_value') }} as json_member
+        || {{ hitflow_json_string('validated_cells.normalised_value') }}
+            as json_member
 
-    from validated_cells
+    from cells
+
+    inner join validated_cells
+        on
+            cells.stage = validated_cells.stage
+            and cells.field = validated_cells.field
+            and cells.part = validated_cells.part
+            and cells.raw_value is not distinct from validated_cells.raw_value
 
 ),
 
@@ -508,8 +551,24 @@ value_rows as (
     A field the assignment gave no value for is one row at position 1: none when
     any position was a placeholder meaning none, else blank. Its raw value is
     the first placeholder typed, else the first cell.
+
+    A field left blank by a worker who answered other fields of the task (an
+    e-mail but no Facebook link) reads as "there is none": the form has no
+    way to say so per field. A wholly blank assignment stays blank.
 #}
-empty_rows as (
+answering_assignments as (
+
+    select distinct
+        platform,
+        assignment_id
+
+    from positions
+
+    where value_class <> 'blank'
+
+),
+
+empty_fields as (
 
     select
         assignment_fields.platform,
@@ -518,7 +577,6 @@ empty_rows as (
         assignment_fields.task_id,
         assignment_fields.worker_id,
         assignment_fields.field,
-        1 as position,
         assignment_fields.value_type,
         coalesce(
             arg_min(positions.raw_value, positions.position) filter (
@@ -526,13 +584,9 @@ empty_rows as (
             ),
             arg_min(positions.raw_value, positions.position)
         ) as raw_value,
-        null::varchar as value,
-        null::varchar as display_value,
         case
             when bool_or(positions.value_class = 'none') then 'none' else 'blank'
-        end as value_class,
-        null::boolean as is_valid,
-        null::varchar as invalid_reason
+        end as value_class
 
     from assignment_fields
 
@@ -555,54 +609,49 @@ empty_rows as (
 
 ),
 
-combined as (
-
-    select * from value_rows
-
-    union all
-
-    select * from empty_rows
-
-),
-
-{#
-    A field left blank by a worker who answered other fields of the task (an
-    e-mail but no Facebook link) reads as "there is none": the form has no
-    way to say so per field. A wholly blank assignment stays blank.
-#}
-implied as (
+empty_rows as (
 
     select
-        *,
-        value_class = 'blank'
-        and bool_or(value_class <> 'blank') over (
-            partition by platform, assignment_id
-        ) as is_implied_none
+        empty_fields.platform,
+        empty_fields.assignment_id,
+        empty_fields.stage,
+        empty_fields.task_id,
+        empty_fields.worker_id,
+        empty_fields.field,
+        1 as position,
+        empty_fields.value_type,
+        empty_fields.raw_value,
+        null::varchar as value,
+        null::varchar as display_value,
+        case
+            when answering_assignments.assignment_id is not null then 'none'
+            else empty_fields.value_class
+        end as value_class,
+        null::boolean as is_valid,
+        null::varchar as invalid_reason,
+        empty_fields.value_class = 'blank'
+        and answering_assignments.assignment_id is not null as is_implied_none
 
-    from combined
+    from empty_fields
+
+    left join answering_assignments
+        on
+            empty_fields.platform = answering_assignments.platform
+            and empty_fields.assignment_id = answering_assignments.assignment_id
 
 ),
 
 final as (
 
     select
-        platform,
-        assignment_id,
-        stage,
-        task_id,
-        worker_id,
-        field,
-        position,
-        value_type,
-        raw_value,
-        value,
-        display_value,
-        case when is_implied_none then 'none' else value_class end as value_class,
-        is_valid,
-        invalid_reason,
-        is_implied_none
+        *,
+        false as is_implied_none
 
-    from implied
+    from value_rows
+
+    union all
+
+    select * from empty_rows
 
 )
 

@@ -49,15 +49,23 @@ key_values as (
 
 ),
 
+{#
+    The key is `name=value` pairs in input-name order, joined by a unit
+    separator. Sorting each assignment's small list of [name, value] pairs
+    costs less than an ordered string_agg.
+#}
 task_keys as (
 
     select
         platform,
         assignment_id,
         stage,
-        string_agg(
-            input_name || '=' || coalesce(key_value, ''), chr(31)
-            order by input_name
+        array_to_string(
+            list_transform(
+                list_sort(list([input_name, coalesce(key_value, '')])),
+                lambda _input: _input[1] || '=' || _input[2]
+            ),
+            chr(31)
         ) as task_key
 
     from key_values

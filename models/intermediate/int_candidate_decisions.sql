@@ -57,12 +57,12 @@ reviewed as (
 usable_votes as (
 
     select
-        votes.*,
+        votes.task_id,
+        votes.field,
+        votes.candidate_id,
+        votes.worker_id,
         worker_states.state not in ('suspect', 'blocked') as is_usable,
-        worker_states.state = 'trusted' as is_trusted,
-        count(distinct votes.worker_id) filter (
-            where worker_states.state not in ('suspect', 'blocked')
-        ) over (partition by votes.task_id, votes.field) as usable_answering
+        worker_states.state = 'trusted' as is_trusted
 
     from votes
 
@@ -71,17 +71,40 @@ usable_votes as (
 
 ),
 
-backing as (
+{# Usable workers who answered the task field at all. #}
+answering as (
 
     select
-        candidate_id,
-        count(distinct worker_id) filter (where is_usable) as usable_support,
-        count(distinct worker_id) filter (where is_trusted) as trusted_support,
-        any_value(usable_answering) as usable_answering
+        task_id,
+        field,
+        count(distinct worker_id) filter (where is_usable) as usable_answering
 
     from usable_votes
 
-    group by candidate_id
+    group by task_id, field
+
+),
+
+backing as (
+
+    select
+        usable_votes.candidate_id,
+        count(distinct usable_votes.worker_id) filter (
+            where usable_votes.is_usable
+        ) as usable_support,
+        count(distinct usable_votes.worker_id) filter (
+            where usable_votes.is_trusted
+        ) as trusted_support,
+        any_value(answering.usable_answering) as usable_answering
+
+    from usable_votes
+
+    inner join answering
+        on
+            usable_votes.task_id = answering.task_id
+            and usable_votes.field = answering.field
+
+    group by usable_votes.candidate_id
 
 ),
 

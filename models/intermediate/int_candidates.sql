@@ -114,7 +114,31 @@ candidate_displays as (
 
 ),
 
-{# URL candidates split into host and non-empty path segments, once each. #}
+{#
+    Per task field, the total support and the sum of support * log2(support),
+    from which each candidate's entropy term follows without a window:
+    H = -sum(p log2 p) with p = s / T is log2(T) - sum(s log2 s) / T.
+#}
+field_totals as (
+
+    select
+        stage,
+        task_id,
+        field,
+        count(*) as n_candidates,
+        sum(support) as total_support,
+        sum(support * log2(support)) as support_log_support
+
+    from candidate_support
+
+    group by stage, task_id, field
+
+),
+
+{#
+    URL candidates split into host and non-empty path segments, once each; only
+    where the task field has another candidate to be close to.
+#}
 url_candidates as (
 
     select
@@ -133,8 +157,15 @@ url_candidates as (
             and candidate_support.task_id = task_fields.task_id
             and candidate_support.field = task_fields.field
 
+    inner join field_totals
+        on
+            candidate_support.stage = field_totals.stage
+            and candidate_support.task_id = field_totals.task_id
+            and candidate_support.field = field_totals.field
+
     where
         task_fields.value_type = 'url'
+        and field_totals.n_candidates > 1
         and not candidate_support.is_none
 
 ),
@@ -238,19 +269,22 @@ candidates as (
         candidate_displays.invalid_reason,
         task_workers.n_workers,
         task_fields.n_blank,
+        task_fields.n_answering_workers as n_answering,
+        field_totals.n_candidates,
         candidate_support.support,
         (
             candidate_support.support
             + 0.5 * coalesce(partial_votes.n_close_workers, 0)
         )::double as partial_support,
         candidate_support.support / task_fields.n_answering_workers as share,
-        candidate_support.support
-        / sum(candidate_support.support) over (
-            partition by
-                candidate_support.stage,
-                candidate_support.task_id,
-                candidate_support.field
-        ) as probability,
+        case
+            when field_totals.n_candidates = 1 then 0.0
+            else greatest(
+                log2(field_totals.total_support)
+                - field_totals.support_log_support / field_totals.total_support,
+                0.0
+            )
+        end as entropy,
         candidate_support.worker_ids
 
     from candidate_support
@@ -266,6 +300,12 @@ candidates as (
             candidate_support.stage = task_workers.stage
             and candidate_support.task_id = task_workers.task_id
 
+    inner join field_totals
+        on
+            candidate_support.stage = field_totals.stage
+            and candidate_support.task_id = field_totals.task_id
+            and candidate_support.field = field_totals.field
+
     left join candidate_displays
         on
             candidate_support.stage = candidate_displays.stage
@@ -279,10 +319,6 @@ candidates as (
 
 ),
 
-{#
-    Entropy in bits of the support distribution (each candidate's share of all
-    support in its task field), 0 when everyone agrees.
-#}
 final as (
 
     select
@@ -298,12 +334,12 @@ final as (
         invalid_reason,
         n_workers,
         n_blank,
+        n_answering,
+        n_candidates,
         support,
         partial_support,
         share,
-        0.0 - sum(probability * log2(probability)) over (
-            partition by stage, task_id, field
-        ) as entropy,
+        entropy,
         worker_ids
 
     from candidates

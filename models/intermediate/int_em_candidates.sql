@@ -12,12 +12,6 @@ candidates as (
 
 ),
 
-votes as (
-
-    select * from {{ ref('int_assignment_votes') }}
-
-),
-
 fields as (
 
     select * from {{ ref('int_pipeline_fields') }}
@@ -45,19 +39,6 @@ field_kinds as (
 
 ),
 
-answering as (
-
-    select
-        task_id,
-        field,
-        count(distinct worker_id) as n_answering
-
-    from votes
-
-    group by task_id, field
-
-),
-
 gold_items as (
 
     select distinct
@@ -77,10 +58,8 @@ final as (
         candidates.field,
         field_kinds.value_type,
         field_kinds.is_multi,
-        greatest(
-            count(*) over (partition by candidates.task_id, candidates.field), 2
-        ) as n_candidates,
-        coalesce(answering.n_answering, 0) as n_answering,
+        greatest(candidates.n_candidates, 2) as n_candidates,
+        candidates.n_answering,
         gold_items.task_id is not null as is_gold,
         gold.value is not null as is_gold_answer,
         case
@@ -94,11 +73,6 @@ final as (
         on
             candidates.stage = field_kinds.stage
             and candidates.field = field_kinds.field
-
-    left join answering
-        on
-            candidates.task_id = answering.task_id
-            and candidates.field = answering.field
 
     left join gold_items
         on

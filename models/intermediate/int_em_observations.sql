@@ -30,6 +30,27 @@ given as (
 
 ),
 
+single_valued as (
+
+    select
+        given.worker_id,
+        candidates.stage,
+        candidates.task_id,
+        candidates.field,
+        candidates.candidate_id,
+        candidates.value_type,
+        candidates.is_multi,
+        true as says
+
+    from given
+
+    inner join candidates
+        on given.candidate_id = candidates.candidate_id
+
+    where not candidates.is_multi
+
+),
+
 answering_workers as (
 
     select distinct
@@ -41,7 +62,7 @@ answering_workers as (
 
 ),
 
-final as (
+multi_valued as (
 
     select
         answering_workers.worker_id,
@@ -65,7 +86,17 @@ final as (
             answering_workers.worker_id = given.worker_id
             and candidates.candidate_id = given.candidate_id
 
-    where candidates.is_multi or given.candidate_id is not null
+    where candidates.is_multi
+
+),
+
+final as (
+
+    select * from single_valued
+
+    union all
+
+    select * from multi_valued
 
 )
 
