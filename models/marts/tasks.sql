@@ -37,7 +37,7 @@ task_work as (
         any_value(assignment_tasks.task_key) as task_key,
         count(*) as n_assignments,
         count(distinct assignments.worker_id) as n_workers,
-        list(distinct assignments.task_ref order by assignments.task_ref) as task_refs,
+        list_sort(list(distinct assignments.task_ref)) as task_refs,
         min(assignments.submitted_at) as first_submitted_at,
         max(assignments.submitted_at) as last_submitted_at
 

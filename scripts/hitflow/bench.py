@@ -48,27 +48,39 @@ def bench_load(n_assignments: int, workdir: Path) -> dict:
 
 def bench_build(workdir: Path) -> dict:
     """Time ``hitflow build`` (models and the marts' quality gates) on the
-    warehouse bench_load filled; the EM models' share from dbt's own timings."""
+    warehouse bench_load filled; the EM models' share from dbt's own timings.
+
+    dbt first parses the project, once: later builds reuse the parse (dbt's
+    partial parsing) unless the project changed. The parse is timed on its own
+    and the build after it, as every build of a campaign after the first runs.
+    """
     from hitflow.build import BUILD_ARGS, run_dbt
 
     os.environ["HITFLOW_DB"] = str(workdir / "bench.duckdb")
-    target = workdir / "target"
+    target = ["--target-path", str(workdir / "target")]
     started = time.perf_counter()
-    status = run_dbt([*BUILD_ARGS, "--target-path", str(target)], quiet=True)
+    run_dbt(["parse", *target], quiet=True)
+    parse_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    status = run_dbt([*BUILD_ARGS, *target], quiet=True)
     seconds = time.perf_counter() - started
-    results = json.loads((target / "run_results.json").read_text())["results"]
+    results = json.loads((workdir / "target" / "run_results.json").read_text())
     timings = {
         row["unique_id"].split(".")[-1]: row["execution_time"]
-        for row in results
+        for row in results["results"]
         if row["unique_id"].startswith("model.")
     }
     em_seconds = sum(t for name, t in timings.items() if name.startswith("int_em_"))
     return {
         "dbt_status": status,
+        "parse_seconds": round(parse_seconds, 1),
         "build_seconds": round(seconds, 1),
         "em_seconds": round(em_seconds, 1),
         "em_share_of_build": round(em_seconds / seconds, 3),
-        "slowest_models": sorted(timings.items(), key=lambda kv: -kv[1])[:5],
+        "slowest_models": [
+            [name, round(t, 1)]
+            for name, t in sorted(timings.items(), key=lambda kv: -kv[1])[:5]
+        ],
     }
 
 

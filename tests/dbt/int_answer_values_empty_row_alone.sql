@@ -1,3 +1,4 @@
+{{ config(tags=["model_logic"]) }}
 {#-
     An assignment's field is either values, or one none or blank row at
     position 1, never both; and a value row has a value, the others none.

@@ -1,3 +1,4 @@
+{{ config(tags=["model_logic"]) }}
 {#- int_answer_values has one row per assignment, field and position. -#}
 
 with

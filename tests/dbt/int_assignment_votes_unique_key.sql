@@ -1,3 +1,4 @@
+{{ config(tags=["model_logic"]) }}
 {#- int_assignment_votes has one row per assignment, field and candidate. -#}
 
 with

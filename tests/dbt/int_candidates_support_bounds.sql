@@ -1,3 +1,4 @@
+{{ config(tags=["model_logic"]) }}
 {#-
     Support is counted in workers: at least 1 and at most the workers who
     answered the field; partial support adds at most half a vote per other
