@@ -1,6 +1,7 @@
 {#
     The two halves of a one-coin Dawid-Skene round, used by int_em_one_coin.
-    Private: they expect that model's CTEs (candidates, worker_stages, facts).
+    Private: they expect that model's CTEs (candidates, worker_stages, facts);
+    settled candidates have no facts and are never re-scored.
 #}
 
 {#-
@@ -32,20 +33,21 @@
 
     ),
 
+    {#- Settled candidates add the same credit every round. -#}
     credited as (
 
         select
-            per_stage.worker_stage_key,
-            per_stage.credit,
+            worker_stages.worker_stage_key,
+            coalesce(per_stage.credit, 0.0) + worker_stages.settled_credit as credit,
             worker_stages.worker_key,
             worker_stages.n_observations,
             worker_stages.prior_alpha,
             worker_stages.prior_beta
 
-        from per_stage
+        from worker_stages
 
-        inner join worker_stages
-            on per_stage.worker_stage_key = worker_stages.worker_stage_key
+        left join per_stage
+            on worker_stages.worker_stage_key = per_stage.worker_stage_key
 
     ),
 
@@ -113,8 +115,6 @@
             candidates.candidate_key,
             candidates.item_key,
             candidates.is_multi,
-            candidates.is_gold,
-            candidates.is_gold_answer,
             least(greatest(
                 candidates.prior_score + evidence.evidence, -500
             ), 500) as score
@@ -130,7 +130,6 @@
         candidate_key,
         item_key,
         case
-            when is_gold then is_gold_answer::double
             when is_multi then 1 / (1 + exp(-score))
             else exp(score) / sum(exp(score)) over (partition by item_key)
         end as posterior_raw

@@ -238,9 +238,7 @@ cells as (
         field_parts.is_record,
         field_parts.domains,
         field_parts.categories,
-        deduplicated_answers.answer_value as raw_value,
-        {{ hitflow_normalise_key_text('deduplicated_answers.answer_value') }}
-            as placeholder_key
+        deduplicated_answers.answer_value as raw_value
 
     from assignment_fields
 
@@ -278,8 +276,7 @@ answer_texts as (
         part_type,
         domains,
         categories,
-        raw_value,
-        placeholder_key
+        raw_value
 
     from cells
 
@@ -308,7 +305,9 @@ classified_cells as (
     from answer_texts
 
     left join placeholders
-        on answer_texts.placeholder_key = placeholders.placeholder_key
+        on
+            {{ hitflow_normalise_key_text('answer_texts.raw_value') }}
+            = placeholders.placeholder_key
 
 ),
 

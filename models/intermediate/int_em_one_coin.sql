@@ -16,8 +16,11 @@
     Each round is one materialised CTE pair (M-step, E-step), so DuckDB computes
     each once and the cost grows linearly with `em_iterations`. The rounds join
     on integer keys numbered once at the start (`candidates`, `items`,
-    `worker_stages`, `facts`) rather than on the text ids. With method
-    `majority` no round runs and the posterior is the vote share.
+    `worker_stages`, `facts`) rather than on the text ids. A settled candidate
+    (the only one of a single-valued task field, or on a gold task) has the
+    same posterior in every round, so the rounds skip it: its credit to its
+    workers is added once. With method `majority` no round runs and the
+    posterior is the vote share.
 -#}
 {%- set rounds = hitflow_trust('em_iterations', 10) | int
     if hitflow_trust('method', 'em') == 'em' else 0 -%}
@@ -55,7 +58,8 @@ items as materialized (
     select
         task_id,
         field,
-        row_number() over () as item_key
+        row_number() over () as item_key,
+        count(*) as n_item_candidates
 
     from item_candidates
 
@@ -82,7 +86,13 @@ candidates as materialized (
         case
             when item_candidates.is_multi then 0.0
             else ln(item_candidates.n_candidates - 1)
-        end as support_bonus
+        end as support_bonus,
+        case
+            when item_candidates.is_gold
+                then item_candidates.is_gold_answer::double
+            when not item_candidates.is_multi and items.n_item_candidates = 1
+                then 1.0
+        end as settled_posterior
 
     from item_candidates
 
@@ -93,7 +103,10 @@ candidates as materialized (
 
 ),
 
-{# A worker in a stage, numbered, with its prior and how often it spoke. #}
+{#
+    A worker in a stage, numbered, with its prior, how often it spoke, and the
+    credit its observations of settled candidates earn in every round.
+#}
 worker_stages as materialized (
 
     select
@@ -103,9 +116,21 @@ worker_stages as materialized (
         dense_rank() over (order by observations.worker_id) as worker_key,
         coalesce(any_value(worker_priors.prior_alpha), {{ alpha }}) as prior_alpha,
         coalesce(any_value(worker_priors.prior_beta), {{ beta }}) as prior_beta,
-        count(*) as n_observations
+        count(*) as n_observations,
+        coalesce(
+            sum(
+                case
+                    when observations.says then candidates.settled_posterior
+                    else 1 - candidates.settled_posterior
+                end
+            ),
+            0.0
+        ) as settled_credit
 
     from observations
+
+    inner join candidates
+        on observations.candidate_id = candidates.candidate_id
 
     left join worker_priors
         on observations.worker_id = worker_priors.worker_id
@@ -138,6 +163,8 @@ facts as materialized (
             observations.worker_id = worker_stages.worker_id
             and observations.stage = worker_stages.stage
 
+    where candidates.settled_posterior is null
+
 ),
 
 posterior_0 as materialized (
@@ -146,11 +173,7 @@ posterior_0 as materialized (
     select
         candidates.candidate_key,
         candidates.item_key,
-        case
-            when any_value(candidates.is_gold)
-                then any_value(candidates.is_gold_answer)::double
-            else count_if(facts.says) / any_value(candidates.n_answering)
-        end as posterior_raw
+        count_if(facts.says) / any_value(candidates.n_answering) as posterior_raw
 
     from candidates
 
@@ -181,8 +204,6 @@ normalised as (
     select
         final_round.candidate_key,
         case
-            when candidates.is_gold
-                then case when candidates.is_gold_answer then 1.0 else 0.0 end
             when candidates.is_multi then final_round.posterior_raw
             else final_round.posterior_raw / sum(final_round.posterior_raw) over (
                 partition by final_round.item_key
@@ -193,6 +214,16 @@ normalised as (
 
     inner join candidates
         on final_round.candidate_key = candidates.candidate_key
+
+    union all
+
+    select
+        candidate_key,
+        settled_posterior as posterior
+
+    from candidates
+
+    where settled_posterior is not null
 
 ),
 
