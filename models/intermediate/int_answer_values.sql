@@ -507,7 +507,7 @@ positions as (
     The values an assignment gave for a field: a value given twice counts once,
     at its first position, and a single-valued field keeps only its first value.
 #}
-value_rows as (
+value_positions as (
 
     select
         assignment_fields.platform,
@@ -523,7 +523,8 @@ value_rows as (
         positions.display_value,
         positions.value_class,
         positions.invalid_reason is null as is_valid,
-        positions.invalid_reason
+        positions.invalid_reason,
+        case when assignment_fields.is_multi then positions.value end as repeat_key
 
     from positions
 
@@ -535,14 +536,49 @@ value_rows as (
 
     where positions.value_class = 'value'
 
-    qualify row_number() over (
-        partition by
-            assignment_fields.platform,
-            assignment_fields.assignment_id,
-            assignment_fields.field,
-            case when assignment_fields.is_multi then positions.value end
-        order by positions.position
-    ) = 1
+),
+
+{# The first position of each value (multi-valued) or of any value (single). #}
+first_positions as (
+
+    select
+        platform,
+        assignment_id,
+        field,
+        min(position) as position
+
+    from value_positions
+
+    group by platform, assignment_id, field, repeat_key
+
+),
+
+value_rows as (
+
+    select
+        value_positions.platform,
+        value_positions.assignment_id,
+        value_positions.stage,
+        value_positions.task_id,
+        value_positions.worker_id,
+        value_positions.field,
+        value_positions.position,
+        value_positions.value_type,
+        value_positions.raw_value,
+        value_positions.value,
+        value_positions.display_value,
+        value_positions.value_class,
+        value_positions.is_valid,
+        value_positions.invalid_reason
+
+    from value_positions
+
+    inner join first_positions
+        on
+            value_positions.platform = first_positions.platform
+            and value_positions.assignment_id = first_positions.assignment_id
+            and value_positions.field = first_positions.field
+            and value_positions.position = first_positions.position
 
 ),
 
@@ -567,6 +603,7 @@ answering_assignments as (
 
 ),
 
+{# Fields with no value: every position they have is none or blank. #}
 empty_fields as (
 
     select
@@ -589,11 +626,18 @@ empty_fields as (
 
     from assignment_fields
 
+    anti join first_positions
+        on
+            assignment_fields.platform = first_positions.platform
+            and assignment_fields.assignment_id = first_positions.assignment_id
+            and assignment_fields.field = first_positions.field
+
     left join positions
         on
             assignment_fields.platform = positions.platform
             and assignment_fields.assignment_id = positions.assignment_id
             and assignment_fields.field = positions.field
+            and positions.value_class <> 'value'
 
     group by
         assignment_fields.platform,
@@ -603,8 +647,6 @@ empty_fields as (
         assignment_fields.worker_id,
         assignment_fields.field,
         assignment_fields.value_type
-
-    having not coalesce(bool_or(positions.value_class = 'value'), false)
 
 ),
 
