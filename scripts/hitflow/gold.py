@@ -50,7 +50,8 @@ def _long_csv(answers: Path, out: Path) -> list[str]:
 
 
 def accuracy(warehouse: Path, truth: Path) -> float:
-    """Share of questions whose top candidate is the true label."""
+    """Share of questions whose top candidate is the true label; a tie goes to
+    the label first in sort order, as crowd-kit breaks it."""
     con = connect(warehouse)
     try:
         (score,) = con.execute(
@@ -58,7 +59,10 @@ def accuracy(warehouse: Path, truth: Path) -> float:
             with top as (
                 select
                     inputs.input_value as question,
-                    arg_max(answers.value, answers.confidence) as predicted
+                    (list(
+                        answers.value
+                        order by answers.confidence desc, answers.value
+                    ))[1] as predicted
                 from task_answers as answers
                 inner join intermediate.int_task_inputs as inputs
                     on answers.task_id = inputs.task_id
