@@ -7,7 +7,9 @@ original batch file is read again from where it was loaded, and refused when it
 is gone or its content changed since (its SHA-256 differs).
 
 - MTurk: ``<stage>/<stem>.approve_reject.csv``, the batch results with ``x`` in
-  ``Approve`` or the reason in ``Reject`` (never both; neither while under review).
+  ``Approve`` or the reason in ``Reject`` (never both; neither while under
+  review, nor on a row whose ``AssignmentStatus`` already says ``Approved`` or
+  ``Rejected``: the platform refuses to decide an assignment twice).
 - Toloka: ``<stage>/<stem>.review.tsv`` with ``ASSIGNMENT:assignment_id``,
   ``ACCEPT:verdict`` (``+``/``-``) and ``ACCEPT:comment``; rows under review are
   left out.
@@ -54,6 +56,8 @@ class DecisionFiles:
     n_rejected: int = 0
     n_under_review: int = 0
     n_unknown: int = 0
+    # Rows the platform had already approved or rejected (neither).
+    n_already_decided: int = 0
 
     def describe(self) -> str:
         if not self.paths:
@@ -69,10 +73,17 @@ class DecisionFiles:
             text += f"; {self.n_under_review:,} rows still under review were left out"
         if self.n_unknown:
             text += f"; {self.n_unknown:,} rows of unknown assignments carry neither"
+        if self.n_already_decided:
+            text += (
+                f"; {self.n_already_decided:,} rows the platform had already "
+                "decided carry neither"
+            )
         return text
 
 
 _PROFILES = {MTURK.name: MTURK, TOLOKA.name: TOLOKA}
+# MTurk assignment statuses after which an approve/reject upload is refused.
+_DECIDED = {"approved", "rejected"}
 
 
 @dataclass(frozen=True)
@@ -111,6 +122,8 @@ def _write_approve_reject_file(
     approve = out_header.index(APPROVE_COLUMN)
     reject = out_header.index(REJECT_COLUMN)
     ident = header.index(MTURK.columns["assignment_id"])
+    status_column = MTURK.columns["status"]
+    status = header.index(status_column) if status_column in header else None
     counts: Counter = Counter()
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("w", newline="", encoding="utf-8") as handle:
@@ -119,6 +132,8 @@ def _write_approve_reject_file(
         for row in rows:
             row = row + [""] * (len(out_header) - len(row))
             outcome, reason = decisions.get(row[ident].strip(), ("unknown", None))
+            if status is not None and row[status].strip().lower() in _DECIDED:
+                outcome = "already_decided"
             row[approve] = "x" if outcome == "approve" else ""
             row[reject] = feedback_text(reason) if outcome == "reject" else ""
             counts[outcome] += 1
@@ -207,6 +222,7 @@ def _summary(platform: str, paths: list[Path], counts: Counter) -> DecisionFiles
         n_rejected=counts["reject"],
         n_under_review=counts["review"],
         n_unknown=counts["unknown"],
+        n_already_decided=counts["already_decided"],
     )
 
 

@@ -68,10 +68,17 @@ def plant_hostile_answers(path: Path) -> None:
         csv.writer(handle, quoting=csv.QUOTE_ALL).writerows(rows)
 
 
+# Rows of the trimmed copy downloaded after the platform decided them.
+ALREADY_DECIDED = {0: "Approved", 1: "Rejected"}
+
+
 def trimmed_copy(full: Path, path: Path, n_rows: int) -> Path:
-    """The first rows of ``full`` with a requester's trimmed header."""
+    """The first rows of ``full`` with a requester's trimmed header, the first
+    two as the platform shows them once approved or rejected."""
     with full.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
+    for index, status in ALREADY_DECIDED.items():
+        rows[index]["AssignmentStatus"] = status
     header = MTURK_TRIMMED_HEADER + ["Input.university_name", "Answer.student_org_url"]
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=header, extrasaction="ignore")
@@ -215,10 +222,12 @@ def test_every_row_carries_its_decision_and_never_both(uploads, con, campaign):
     counts = {"approve": 0, "reject": 0, "review": 0}
     for path in uploads.paths:
         for row in read_dicts(path):
-            decision, reason = known[row["AssignmentId"]]
-            counts[decision] += 1
             approve, reject = row["Approve"], row["Reject"]
             assert not (approve and reject)
+            if row["AssignmentStatus"] in ("Approved", "Rejected"):
+                continue
+            decision, reason = known[row["AssignmentId"]]
+            counts[decision] += 1
             if decision == "approve":
                 assert (approve, reject) == ("x", "")
             elif decision == "reject":
@@ -247,8 +256,20 @@ def test_trimmed_copy_gets_the_decisions_of_assignments_loaded_before(
     }
     rows = read_dicts(upload_of(uploads, campaign.trimmed))
     assert len(rows) == 10
-    for row in rows:
+    for row in rows[len(ALREADY_DECIDED) :]:
         assert (row["Approve"], row["Reject"]) == full[row["AssignmentId"]]
+
+
+@pytest.mark.dbt
+def test_rows_the_platform_already_decided_carry_neither(uploads, campaign):
+    rows = read_dicts(upload_of(uploads, campaign.trimmed))
+    for index, status in ALREADY_DECIDED.items():
+        assert rows[index]["AssignmentStatus"] == status
+        assert (rows[index]["Approve"], rows[index]["Reject"]) == ("", "")
+    assert uploads.n_already_decided == len(ALREADY_DECIDED)
+    assert "2 rows the platform had already decided carry neither" in (
+        uploads.describe()
+    )
 
 
 @pytest.mark.dbt
