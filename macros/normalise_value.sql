@@ -16,3 +16,19 @@
         else {{ hitflow_normalise_text_key(column) }}
     end
 {%- endmacro %}
+
+{#-
+    A value as shown to people, normalised as the type named by a column: the
+    display form int_answer_values gives a worker's answer (a URL keeps its
+    scheme, text its case).
+-#}
+{% macro hitflow_display_value(column, type_column) -%}
+    case {{ type_column }}
+        when 'url' then {{ hitflow_normalise_url(column) }}
+        when 'email' then {{ hitflow_normalise_email(column) }}
+        when 'phone' then {{ hitflow_normalise_phone(column) }}
+        when 'handle' then {{ hitflow_normalise_handle(column) }}
+        when 'category' then {{ hitflow_normalise_category(column) }}
+        else {{ hitflow_normalise_text(column) }}
+    end
+{%- endmacro %}

@@ -43,3 +43,52 @@
     {%- endfor -%}
     {{ return(ns.depth) }}
 {%- endmacro -%}
+
+{#-
+    The parts of every record field as rows (stage, field, part, part_type,
+    part_index, is_key_part), in the order the definition lists them. The key
+    part a record is compared by is its first url part, else its first part.
+-#}
+{%- macro hitflow_record_parts() -%}
+    {%- set rows = [] -%}
+    {%- for stage, spec in hitflow_stages().items() -%}
+        {%- for field, field_spec in spec['fields'].items() -%}
+            {%- if field_spec.get('type') == 'record' -%}
+                {%- set parts = field_spec['parts'] -%}
+                {%- set ns = namespace(key_part=none) -%}
+                {%- for part, part_type in parts.items() -%}
+                    {%- if ns.key_part is none and part_type == 'url' -%}
+                        {%- set ns.key_part = part -%}
+                    {%- endif -%}
+                {%- endfor -%}
+                {%- set key_part = ns.key_part or (parts.keys() | list)[0] -%}
+                {%- for part, part_type in parts.items() -%}
+                    {%- do rows.append(
+                        [stage, field, part, part_type, loop.index, part == key_part]
+                    ) -%}
+                {%- endfor -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- if rows -%}
+        {%- for stage, field, part, part_type, part_index, is_key_part in rows %}
+    select
+        {{ hitflow_literal(stage) }} as stage,
+        {{ hitflow_literal(field) }} as field,
+        {{ hitflow_literal(part) }} as part,
+        {{ hitflow_literal(part_type) }} as part_type,
+        {{ part_index }} as part_index,
+        {{ hitflow_literal(is_key_part) }} as is_key_part
+    {% if not loop.last %}union all{% endif %}
+        {%- endfor %}
+    {%- else %}
+    select
+        null::varchar as stage,
+        null::varchar as field,
+        null::varchar as part,
+        null::varchar as part_type,
+        null::integer as part_index,
+        null::boolean as is_key_part
+    where false
+    {%- endif -%}
+{%- endmacro -%}

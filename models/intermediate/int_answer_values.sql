@@ -5,28 +5,9 @@
     a task (no inputs) has no rows.
 
     Record parts come in the order the pipeline definition lists them; the key
-    part a record is compared by is its first url part, else its first part.
+    part a record is compared by is its first url part, else its first part
+    (hitflow_record_parts).
 -#}
-{%- set record_part_rows = [] -%}
-{%- for stage, spec in hitflow_stages().items() -%}
-    {%- for field, field_spec in spec['fields'].items() -%}
-        {%- if field_spec.get('type') == 'record' -%}
-            {%- set parts = field_spec['parts'] -%}
-            {%- set ns = namespace(key_part=none) -%}
-            {%- for part, part_type in parts.items() -%}
-                {%- if ns.key_part is none and part_type == 'url' -%}
-                    {%- set ns.key_part = part -%}
-                {%- endif -%}
-            {%- endfor -%}
-            {%- set key_part = ns.key_part or (parts.keys() | list)[0] -%}
-            {%- for part in parts -%}
-                {%- do record_part_rows.append(
-                    [stage, field, part, loop.index, part == key_part]
-                ) -%}
-            {%- endfor -%}
-        {%- endif -%}
-    {%- endfor -%}
-{%- endfor -%}
 
 with
 
@@ -68,25 +49,7 @@ tracking_parameters as (
 
 record_parts as (
 
-    {% if record_part_rows %}
-        {% for stage, field, part, part_index, is_key_part in record_part_rows %}
-            select
-                {{ hitflow_literal(stage) }} as stage,
-                {{ hitflow_literal(field) }} as field,
-                {{ hitflow_literal(part) }} as part,
-                {{ part_index }} as part_index,
-                {{ hitflow_literal(is_key_part) }} as is_key_part
-            {% if not loop.last %}union all{% endif %}
-        {% endfor %}
-    {% else %}
-        select
-            null::varchar as stage,
-            null::varchar as field,
-            null::varchar as part,
-            null::integer as part_index,
-            null::boolean as is_key_part
-        where false
-    {% endif %}
+    {{ hitflow_record_parts() }}
 
 ),
 

@@ -63,7 +63,7 @@ from_reviewers as (
         reviewed.task_id,
         reviewed.field,
         reviewed.corrected_normalised as value,
-        reviewed.corrected_value as display_value,
+        reviewed.corrected_display as display_value,
         reviewed.value_type,
         false as is_none,
         true as is_valid,

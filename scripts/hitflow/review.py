@@ -69,6 +69,8 @@ INVALID_WORDS = {
 FIXED_FRONT = ("review_id", "field", "reason", "priority", "confidence")
 CANDIDATE_PARTS = ("candidate", "support", "confidence", "workers")
 DECISION_COLUMN, CORRECTED_COLUMN, NOTES_COLUMN = "decision", "corrected_value", "notes"
+# Between the parts of a record typed as a correction: "Pre-Dental Club | https://..."
+RECORD_SEPARATOR = " | "
 FIXED_BACK = (DECISION_COLUMN, CORRECTED_COLUMN, NOTES_COLUMN)
 
 INSTRUCTIONS = (
@@ -85,7 +87,8 @@ INSTRUCTIONS = (
     "  accept 1, accept 2, ...   the candidate with that number is right (on a "
     "row about one value of a list, such as one club: accept 1 keeps it)",
     "  correct                    none is right: type the right value in "
-    "corrected_value (for a club, its page address)",
+    "corrected_value (for a club: its name | its page address, or the address "
+    "alone)",
     "  none                       there is no such value (for a single candidate: "
     "it is not a real answer)",
     "  rerun                      ask more workers",
@@ -859,12 +862,23 @@ def corrected_value_problem(spec: Field, value: str) -> str | None:
     phone (7 to 15 digits), handle (letters, digits, ``.`` and ``_``, up to 30,
     after dropping ``@`` and an instagram address), text and category
     (not empty; one of the categories when the field fixes them). A record is
-    checked by its key part: its first url part, else its first part.
+    its key part alone (its first url part, else its first part) or every part
+    in the definition's order with `` | `` between them, and is checked by its
+    key part.
     """
     kind = spec.type
     if kind == "record":
-        part_types = list(spec.parts.values())
-        kind = "url" if "url" in part_types else part_types[0]
+        parts = list(spec.parts)
+        key = next((p for p in parts if spec.parts[p] == "url"), parts[0])
+        pieces = value.split(RECORD_SEPARATOR)
+        if len(pieces) == len(parts):
+            value = pieces[parts.index(key)]
+        elif len(pieces) != 1:
+            return (
+                f"has {len(pieces)} parts; give the {key} alone or "
+                f"{RECORD_SEPARATOR.join(parts)}"
+            )
+        kind = spec.parts[key]
     check = _VALUE_CHECKS.get(kind, _text_problem)
     return check(value.strip(), spec)
 
