@@ -41,23 +41,6 @@ open_fields as (
 
 ),
 
-field_items as (
-
-    select
-        open_fields.stage,
-        open_fields.task_id,
-        open_fields.field,
-        null::varchar as candidate_id,
-        open_fields.state,
-        open_fields.reason,
-        open_fields.confidence
-
-    from open_fields
-
-    where not open_fields.is_multi
-
-),
-
 candidate_items as (
 
     select
@@ -83,10 +66,12 @@ candidate_items as (
 
 ),
 
-multi_without_doubtful as (
+{#
+    A whole task field is the item when it is single-valued, or multi-valued
+    with no single doubtful candidate (say nobody's answer stood out).
+#}
+field_items as (
 
-    {#- A multi-valued field still open with no single doubtful candidate
-        (say nobody's answer stood out): the whole field is the item. -#}
     select
         open_fields.stage,
         open_fields.task_id,
@@ -99,8 +84,8 @@ multi_without_doubtful as (
     from open_fields
 
     where
-        open_fields.is_multi
-        and not exists (
+        not open_fields.is_multi
+        or not exists (
             select 1
             from candidate_items
             where
@@ -117,10 +102,6 @@ items as (
     union all
 
     select * from candidate_items
-
-    union all
-
-    select * from multi_without_doubtful
 
 ),
 
