@@ -140,9 +140,9 @@ worker_stages as materialized (
 ),
 
 {#
-    One row per observation: a worker's weight counts for the candidate
-    (`direction` 1) when it gave it, against it (-1) when it left it out of a
-    multi-valued field.
+    One row per observation of a candidate still in play (not settled): a
+    worker's weight counts for the candidate (`direction` 1) when it gave it,
+    against it (-1) when it left it out of a multi-valued field.
 -#}
 facts as materialized (
 
