@@ -136,18 +136,18 @@ field_totals as (
 ),
 
 {#
-    URL candidates split into host and non-empty path segments, once each; only
-    where the task field has another candidate to be close to.
+    The host of each URL candidate of a task field that has another candidate
+    to be close to, once per candidate.
 #}
-url_candidates as (
+url_hosts as (
 
     select
         candidate_support.stage,
         candidate_support.task_id,
         candidate_support.field,
         candidate_support.candidate_id,
-        {{ hitflow_url_host('candidate_support.value') }} as host,
-        {{ hitflow_url_path_segments('candidate_support.value') }} as path_segments
+        candidate_support.value,
+        {{ hitflow_url_host('candidate_support.value') }} as host
 
     from candidate_support
 
@@ -170,6 +170,25 @@ url_candidates as (
 
 ),
 
+{# Only candidates sharing their host with another are split into path segments. #}
+url_candidates as (
+
+    select
+        stage,
+        task_id,
+        field,
+        candidate_id,
+        host,
+        {{ hitflow_url_path_segments('value') }} as path_segments
+
+    from url_hosts
+
+    where host is not null
+
+    qualify count(*) over (partition by stage, task_id, field, host) > 1
+
+),
+
 url_votes as (
 
     select
@@ -185,8 +204,6 @@ url_votes as (
 
     inner join assignment_votes
         on url_candidates.candidate_id = assignment_votes.candidate_id
-
-    where url_candidates.host is not null
 
 ),
 
