@@ -195,12 +195,9 @@ cells as (
         assignment_fields.field,
         answered_positions.position,
         field_parts.part,
-        field_parts.part_type,
         field_parts.part_index,
         field_parts.is_key_part,
         field_parts.is_record,
-        field_parts.domains,
-        field_parts.categories,
         deduplicated_answers.answer_value as raw_value
 
     from assignment_fields
@@ -230,18 +227,36 @@ cells as (
     Each distinct text typed into a field part, so that a URL pasted into many
     tasks is classed, normalised and checked once.
 #}
-answer_texts as (
+distinct_texts as (
 
     select distinct
         stage,
         field,
         part,
-        part_type,
-        domains,
-        categories,
         raw_value
 
     from cells
+
+),
+
+answer_texts as (
+
+    select
+        distinct_texts.stage,
+        distinct_texts.field,
+        distinct_texts.part,
+        field_parts.part_type,
+        field_parts.domains,
+        field_parts.categories,
+        distinct_texts.raw_value
+
+    from distinct_texts
+
+    inner join field_parts
+        on
+            distinct_texts.stage = field_parts.stage
+            and distinct_texts.field = field_parts.field
+            and distinct_texts.part = field_parts.part
 
 ),
 

@@ -135,11 +135,8 @@ field_totals as (
 
 ),
 
-{#
-    The host of each URL candidate of a task field that has another candidate
-    to be close to, once per candidate.
-#}
-url_hosts as (
+{# Each candidate with its task field's type, counts and entropy. #}
+candidate_fields as (
 
     select
         candidate_support.stage,
@@ -147,7 +144,21 @@ url_hosts as (
         candidate_support.field,
         candidate_support.candidate_id,
         candidate_support.value,
-        {{ hitflow_url_host('candidate_support.value') }} as host
+        candidate_support.is_none,
+        candidate_support.support,
+        candidate_support.worker_ids,
+        task_fields.value_type,
+        task_fields.n_blank,
+        task_fields.n_answering_workers as n_answering,
+        field_totals.n_candidates,
+        case
+            when field_totals.n_candidates = 1 then 0.0
+            else greatest(
+                log2(field_totals.total_support)
+                - field_totals.support_log_support / field_totals.total_support,
+                0.0
+            )
+        end as entropy
 
     from candidate_support
 
@@ -163,10 +174,25 @@ url_hosts as (
             and candidate_support.task_id = field_totals.task_id
             and candidate_support.field = field_totals.field
 
-    where
-        task_fields.value_type = 'url'
-        and field_totals.n_candidates > 1
-        and not candidate_support.is_none
+),
+
+{#
+    The host of each URL candidate of a task field that has another candidate
+    to be close to, once per candidate.
+#}
+url_hosts as (
+
+    select
+        stage,
+        task_id,
+        field,
+        candidate_id,
+        value,
+        {{ hitflow_url_host('value') }} as host
+
+    from candidate_fields
+
+    where value_type = 'url' and n_candidates > 1 and not is_none
 
 ),
 
@@ -271,68 +297,49 @@ partial_votes as (
 candidates as (
 
     select
-        candidate_support.stage,
-        candidate_support.task_id,
-        candidate_support.field,
-        candidate_support.candidate_id,
-        candidate_support.value,
+        candidate_fields.stage,
+        candidate_fields.task_id,
+        candidate_fields.field,
+        candidate_fields.candidate_id,
+        candidate_fields.value,
         case
-            when candidate_support.is_none then candidate_support.value
+            when candidate_fields.is_none then candidate_fields.value
             else candidate_displays.display_value
         end as display_value,
-        task_fields.value_type,
-        candidate_support.is_none,
+        candidate_fields.value_type,
+        candidate_fields.is_none,
         candidate_displays.is_valid,
         candidate_displays.invalid_reason,
         task_workers.n_workers,
-        task_fields.n_blank,
-        task_fields.n_answering_workers as n_answering,
-        field_totals.n_candidates,
-        candidate_support.support,
+        candidate_fields.n_blank,
+        candidate_fields.n_answering,
+        candidate_fields.n_candidates,
+        candidate_fields.support,
         (
-            candidate_support.support
+            candidate_fields.support
             + 0.5 * coalesce(partial_votes.n_close_workers, 0)
         )::double as partial_support,
-        candidate_support.support / task_fields.n_answering_workers as share,
-        case
-            when field_totals.n_candidates = 1 then 0.0
-            else greatest(
-                log2(field_totals.total_support)
-                - field_totals.support_log_support / field_totals.total_support,
-                0.0
-            )
-        end as entropy,
-        candidate_support.worker_ids
+        candidate_fields.support / candidate_fields.n_answering as share,
+        candidate_fields.entropy,
+        candidate_fields.worker_ids
 
-    from candidate_support
-
-    inner join task_fields
-        on
-            candidate_support.stage = task_fields.stage
-            and candidate_support.task_id = task_fields.task_id
-            and candidate_support.field = task_fields.field
+    from candidate_fields
 
     inner join task_workers
         on
-            candidate_support.stage = task_workers.stage
-            and candidate_support.task_id = task_workers.task_id
-
-    inner join field_totals
-        on
-            candidate_support.stage = field_totals.stage
-            and candidate_support.task_id = field_totals.task_id
-            and candidate_support.field = field_totals.field
+            candidate_fields.stage = task_workers.stage
+            and candidate_fields.task_id = task_workers.task_id
 
     left join candidate_displays
         on
-            candidate_support.stage = candidate_displays.stage
-            and candidate_support.task_id = candidate_displays.task_id
-            and candidate_support.field = candidate_displays.field
-            and candidate_support.value = candidate_displays.value
-            and not candidate_support.is_none
+            candidate_fields.stage = candidate_displays.stage
+            and candidate_fields.task_id = candidate_displays.task_id
+            and candidate_fields.field = candidate_displays.field
+            and candidate_fields.value = candidate_displays.value
+            and not candidate_fields.is_none
 
     left join partial_votes
-        on candidate_support.candidate_id = partial_votes.candidate_id
+        on candidate_fields.candidate_id = partial_votes.candidate_id
 
 ),
 
