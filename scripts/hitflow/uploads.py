@@ -104,14 +104,9 @@ def write_approve_reject(
     (plus ``Approve`` and ``Reject`` at the end when it lacks them) and every row
     in the original order, matched to decisions by AssignmentId.
     """
-    batches = _loaded_batches(con, MTURK.name)
-    targets = _targets(batches, out_dir, ".approve_reject.csv")
-    counts: Counter = Counter()
-    for batch, target in zip(batches, targets, strict=True):
-        header, rows = _original_rows(batch)
-        decisions = _decisions(con, MTURK.name, header, rows)
-        counts += _write_approve_reject_file(target, header, rows, decisions)
-    return _summary(MTURK.name, targets, counts)
+    return _write_decision_files(
+        con, MTURK.name, out_dir, ".approve_reject.csv", _write_approve_reject_file
+    )
 
 
 def _write_approve_reject_file(
@@ -149,14 +144,23 @@ def write_toloka_reviews(
     One row per decided assignment, in the batch's order: verdict ``+`` (accept)
     or ``-`` with the reason as comment; assignments under review are left out.
     """
-    batches = _loaded_batches(con, TOLOKA.name)
-    targets = _targets(batches, out_dir, ".review.tsv")
+    return _write_decision_files(
+        con, TOLOKA.name, out_dir, ".review.tsv", _write_toloka_file
+    )
+
+
+def _write_decision_files(con, platform: str, out_dir, suffix: str, write_file):
+    """One upload per loaded batch of ``platform``, each written by
+    ``write_file(target, header, rows, decisions)``, which counts its rows."""
+    batches = _loaded_batches(con, platform)
+    targets = _targets(batches, out_dir, suffix)
     counts: Counter = Counter()
     for batch, target in zip(batches, targets, strict=True):
         header, rows = _original_rows(batch)
-        decisions = _decisions(con, TOLOKA.name, header, rows)
-        counts += _write_toloka_file(target, header, rows, decisions)
-    return _summary(TOLOKA.name, targets, counts)
+        counts += write_file(
+            target, header, rows, _decisions(con, platform, header, rows)
+        )
+    return _summary(platform, targets, counts)
 
 
 def _write_toloka_file(
