@@ -6,13 +6,13 @@
 
 with
 
-answer_values as (
+answer_values as not materialized (
 
     select * from {{ ref('int_answer_values') }}
 
 ),
 
-assignment_votes as (
+assignment_votes as not materialized (
 
     select * from {{ ref('int_assignment_votes') }}
 
@@ -49,6 +49,24 @@ task_fields as (
 
 ),
 
+{# A candidate id stands for its task, field and value. #}
+candidate_workers as (
+
+    select
+        candidate_id,
+        any_value(stage) as stage,
+        any_value(task_id) as task_id,
+        any_value(field) as field,
+        any_value(value) as value,
+        any_value(is_none) as is_none,
+        list_sort(list_distinct(list(worker_id))) as worker_ids
+
+    from assignment_votes
+
+    group by candidate_id
+
+),
+
 candidate_support as (
 
     select
@@ -58,12 +76,10 @@ candidate_support as (
         candidate_id,
         value,
         is_none,
-        count(distinct worker_id) as support,
-        list_sort(list(distinct worker_id)) as worker_ids
+        len(worker_ids) as support,
+        worker_ids
 
-    from assignment_votes
-
-    group by stage, task_id, field, candidate_id, value, is_none
+    from candidate_workers
 
 ),
 
@@ -91,6 +107,28 @@ display_counts as (
 
 ),
 
+display_choices as (
+
+    select
+        stage,
+        task_id,
+        field,
+        value,
+        arg_min(
+            struct_pack(display_value, is_valid, invalid_reason),
+            struct_pack(
+                n_workers := -n_display_workers,
+                differs := display_value <> value,
+                display_value
+            )
+        ) as display_choice
+
+    from display_counts
+
+    group by stage, task_id, field, value
+
+),
+
 candidate_displays as (
 
     select
@@ -98,19 +136,11 @@ candidate_displays as (
         task_id,
         field,
         value,
-        display_value,
-        is_valid,
-        invalid_reason
+        display_choice['display_value'] as display_value,
+        display_choice['is_valid'] as is_valid,
+        display_choice['invalid_reason'] as invalid_reason
 
-    from display_counts
-
-    qualify row_number() over (
-        partition by stage, task_id, field, value
-        order by
-            n_display_workers desc,
-            display_value = value desc,
-            display_value asc
-    ) = 1
+    from display_choices
 
 ),
 
@@ -180,7 +210,7 @@ candidate_fields as (
     The host of each URL candidate of a task field that has another candidate
     to be close to, once per candidate.
 #}
-url_hosts as (
+url_hosts as materialized (
 
     select
         stage,
