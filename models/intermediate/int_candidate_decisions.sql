@@ -54,9 +54,10 @@ reviewed as (
 
 ),
 
+{# Each worker once per candidate it gave (twice only on a repeated task). #}
 usable_votes as (
 
-    select
+    select distinct
         votes.task_id,
         votes.field,
         votes.candidate_id,
@@ -89,12 +90,8 @@ backing as (
 
     select
         usable_votes.candidate_id,
-        count(distinct usable_votes.worker_id) filter (
-            where usable_votes.is_usable
-        ) as usable_support,
-        count(distinct usable_votes.worker_id) filter (
-            where usable_votes.is_trusted
-        ) as trusted_support,
+        count_if(usable_votes.is_usable) as usable_support,
+        count_if(usable_votes.is_trusted) as trusted_support,
         any_value(answering.usable_answering) as usable_answering
 
     from usable_votes

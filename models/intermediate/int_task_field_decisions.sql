@@ -60,27 +60,36 @@ task_sizes as (
 
 ),
 
-task_fields as (
+{# Each worker once per task field, and whether it answered it. #}
+field_workers as (
 
-    select
+    select distinct
         answer_values.stage,
         answer_values.task_id,
         answer_values.field,
-        count(distinct answer_values.worker_id) filter (
-            where answer_values.value_class != 'blank'
-        ) as n_answering,
-        count(distinct answer_values.worker_id) filter (
-            where
-            answer_values.value_class != 'blank'
-            and worker_states.state not in ('suspect', 'blocked')
-        ) as n_usable
+        answer_values.worker_id,
+        answer_values.value_class != 'blank' as is_answering,
+        worker_states.state not in ('suspect', 'blocked') as is_usable
 
     from answer_values
 
     inner join worker_states
         on answer_values.worker_id = worker_states.worker_id
 
-    group by answer_values.stage, answer_values.task_id, answer_values.field
+),
+
+task_fields as (
+
+    select
+        stage,
+        task_id,
+        field,
+        count_if(is_answering) as n_answering,
+        count_if(is_answering and is_usable) as n_usable
+
+    from field_workers
+
+    group by stage, task_id, field
 
 ),
 
@@ -91,7 +100,9 @@ candidate_summary as (
         field,
         bool_or(is_multi) as is_multi,
         max(posterior) as top_posterior,
-        arg_max(candidate_id, posterior) as top_candidate_id,
+        {#- ties go to the candidate id that sorts first, so rebuilds agree -#}
+        arg_min(candidate_id, struct_pack(p := -posterior, candidate_id))
+            as top_candidate_id,
         count_if(is_accepted and not is_none) as n_accepted_values,
         bool_or(is_accepted and is_none) as none_accepted,
         count_if(verdict in ('contested', 'single_answer')) as n_in_doubt,
