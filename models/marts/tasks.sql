@@ -36,8 +36,8 @@ task_work as (
         assignment_tasks.task_id,
         any_value(assignment_tasks.task_key) as task_key,
         count(*) as n_assignments,
-        count(distinct assignments.worker_id) as n_workers,
-        list_sort(list(distinct assignments.task_ref)) as task_refs,
+        len(list_distinct(list(assignments.worker_id))) as n_workers,
+        list_sort(list_distinct(list(assignments.task_ref))) as task_refs,
         min(assignments.submitted_at) as first_submitted_at,
         max(assignments.submitted_at) as last_submitted_at
 
@@ -56,7 +56,15 @@ inputs_by_task as (
 
     select
         task_id,
-        json_group_object(input_name, input_value)::varchar as inputs_json
+        {#- "name":"value" members in name order, so rebuilds write the same text -#}
+        '{'
+        || array_to_string(
+            list_sort(list(
+                to_json(input_name)::varchar || ':' || to_json(input_value)::varchar
+            )),
+            ','
+        )
+        || '}' as inputs_json
 
     from task_inputs
 
