@@ -29,6 +29,12 @@ task_inputs as (
 
 ),
 
+stages as (
+
+    select * from {{ ref('int_pipeline_stages') }}
+
+),
+
 task_work as (
 
     select
@@ -52,21 +58,47 @@ task_work as (
 
 ),
 
+{#
+    Each input as a `"name":"value"` JSON member, ranked: the stage's key
+    inputs first in their defined order, then the others by name. A fixed
+    order means every build writes the same text, and a reviewer sees the
+    inputs that identify the task first.
+#}
+input_members as (
+
+    select
+        task_inputs.task_id,
+        coalesce(
+            list_position(stages.key_inputs, task_inputs.input_name),
+            len(stages.key_inputs) + 1
+        ) as input_rank,
+        task_inputs.input_name,
+        to_json(task_inputs.input_name)::varchar
+        || ':'
+        || to_json(task_inputs.input_value)::varchar as json_member
+
+    from task_inputs
+
+    inner join stages
+        on task_inputs.stage = stages.stage
+
+),
+
 inputs_by_task as (
 
     select
         task_id,
-        {#- "name":"value" members in name order, so rebuilds write the same text -#}
         '{'
         || array_to_string(
-            list_sort(list(
-                to_json(input_name)::varchar || ':' || to_json(input_value)::varchar
-            )),
+            list_transform(
+                list_sort(list((input_rank, input_name, json_member))),
+                lambda _member: _member[3]
+            ),
             ','
         )
         || '}' as inputs_json
 
-    from task_inputs
+    from input_members
 
     group by task_id
 
