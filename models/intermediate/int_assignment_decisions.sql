@@ -48,7 +48,8 @@ answers_judged as (
         coalesce(candidate_decisions.support, 0) as support,
         candidate_decisions.review_decision is not null
         and candidate_decisions.is_accepted as is_reviewer_confirmed,
-        answer_values.value = worker_states.most_pasted_value
+        {#- any value the worker pasted into many tasks, given here alone -#}
+        list_contains(worker_states.pasted_values, answer_values.value)
         and coalesce(candidate_decisions.support, 0) <= 1 as is_pasted,
         field_decisions.state as field_state
 

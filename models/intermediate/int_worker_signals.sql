@@ -8,13 +8,13 @@
 
 with
 
-assignments as (
+assignments as not materialized (
 
     select * from {{ ref('stg_assignments') }}
 
 ),
 
-answer_values as (
+answer_values as not materialized (
 
     select * from {{ ref('int_answer_values') }}
 
@@ -124,7 +124,7 @@ lonely_values as (
 
 ),
 
-pasted_values as (
+pasted_counts as (
 
     select
         worker_id,
@@ -144,9 +144,11 @@ pasted as (
     select
         worker_id,
         sum(n_tasks) as n_copy_paste_tasks,
-        arg_max(value, n_tasks) as most_pasted_value
+        {#- Ties go to the value that sorts first, so rebuilds agree. -#}
+        arg_min(value, struct_pack(n_tasks := -n_tasks, value)) as most_pasted_value,
+        list_sort(list(value)) as pasted_values
 
-    from pasted_values
+    from pasted_counts
 
     group by worker_id
 
@@ -185,6 +187,7 @@ final as (
             as invalid_rate,
         coalesce(pasted.n_copy_paste_tasks, 0) as n_copy_paste_tasks,
         pasted.most_pasted_value,
+        coalesce(pasted.pasted_values, []::varchar[]) as pasted_values,
         worker_priors.platform_approval_rate
 
     from per_worker

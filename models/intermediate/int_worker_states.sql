@@ -109,6 +109,7 @@ final as (
         invalid_rate,
         n_copy_paste_tasks,
         most_pasted_value,
+        pasted_values,
         platform_approval_rate,
         reason
 
