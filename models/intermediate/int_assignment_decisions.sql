@@ -2,10 +2,15 @@
     One row per assignment: approve, reject or review, with a machine-readable
     code and, for rejections, a reason the worker reads (under 1,024 characters).
     Honest disagreement is approved: only blank (where others found the
-    answer), pasted or junk work from a blocked worker is rejected, and only when nothing it gave was
-    accepted or backed by another worker. A distrusted worker's other work waits
-    for review while its task is open, and is paid once the task is decided.
+    answer), pasted or junk work from a blocked worker is rejected, and only
+    when nothing it gave was accepted or backed by another worker. A distrusted
+    worker's other work waits for review while its task is open, and is paid
+    once the task is decided.
+
+    A view: the assignments mart is its only reader, and building it there
+    spares writing a million-row table that is read once.
 -#}
+{{ config(materialized='view') }}
 
 with
 
