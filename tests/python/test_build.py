@@ -100,3 +100,25 @@ def test_full_refresh_keeps_raw_rows(tmp_path, monkeypatch):
     assert con.execute("select count(*) from raw.assignments").fetchone() == (6,)
     assert con.execute("select count(*) from assignments").fetchone() == (6,)
     con.close()
+
+
+def test_a_typed_none_marker_is_a_none_not_a_second_candidate(tmp_path, monkeypatch):
+    """`<none>` is how hitflow names the none candidate; a worker typing it
+    says "there is none", beside another worker who typed `n/a`."""
+    monkeypatch.setenv("HITFLOW_DB", str(tmp_path / "w.duckdb"))
+    rows = mturk_directory_rows("A", 1, 3)
+    rows[0]["Answer.student_org_url"] = "<none>"
+    rows[1]["Answer.student_org_url"] = "n/a"
+    con = connect()
+    load_file(con, load_pipeline(), write_csv(tmp_path / "a.csv", rows))
+    con.close()
+    _build(tmp_path)
+    con = connect()
+    assert con.execute(
+        "select value_class from intermediate.int_answer_values "
+        "where assignment_id = 'AASG0000x0'"
+    ).fetchall() == [("none",)]
+    assert con.execute(
+        "select value, is_none, support from intermediate.int_candidates order by value"
+    ).fetchall() == [("<none>", True, 2), ("https://orgs.u0.edu/clubs", False, 1)]
+    con.close()
