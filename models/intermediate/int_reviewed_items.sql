@@ -24,24 +24,29 @@ fields as (
 
 ),
 
-key_parts as (
-
-    {#- A record's value is its key part: the first url part, else the first. -#}
-    select
-        stage,
-        field,
-        arg_min(value_type, case when value_type = 'url' then 0 else 1 end)
-            as value_type
-
-    from fields
-
-    group by stage, field
-
-),
-
 record_parts as (
 
     {{ hitflow_record_parts() }}
+
+),
+
+{# A record's value is its key part (hitflow_record_parts), and has its type. #}
+key_parts as (
+
+    select
+        fields.stage,
+        fields.field,
+        fields.value_type
+
+    from fields
+
+    left join record_parts
+        on
+            fields.stage = record_parts.stage
+            and fields.field = record_parts.field
+            and fields.part = record_parts.part
+
+    where coalesce(record_parts.is_key_part, true)
 
 ),
 

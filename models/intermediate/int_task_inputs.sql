@@ -30,9 +30,15 @@ final as (
         assignment_tasks.stage,
         assignment_tasks.task_id,
         inputs.input_name,
+        {#- the latest value; of two at the same time, the one sorting last -#}
         arg_max(
             inputs.input_value,
-            coalesce(assignments.submitted_at, '1970-01-01'::timestamp)
+            struct_pack(
+                submitted_at := coalesce(
+                    assignments.submitted_at, '1970-01-01'::timestamp
+                ),
+                input_value := inputs.input_value
+            )
         ) as input_value
 
     from inputs

@@ -20,7 +20,14 @@ latest_rates as (
 
     select
         worker_id,
-        arg_max(platform_approval_rate, submitted_at) as platform_approval_rate,
+        {#- the latest rate; of two at the same time, the higher -#}
+        arg_max(
+            platform_approval_rate,
+            struct_pack(
+                submitted_at := coalesce(submitted_at, '1970-01-01'::timestamp),
+                platform_approval_rate
+            )
+        ) as platform_approval_rate,
         max(decided_before) as decided_before
 
     from assignments

@@ -104,6 +104,18 @@ inputs_by_task as (
 
 ),
 
+field_states as (
+
+    select
+        *,
+        case
+            when state not in ('accepted', 'empty') then field || ': ' || reason
+        end as open_reason
+
+    from field_decisions
+
+),
+
 field_summary as (
 
     select
@@ -120,14 +132,11 @@ field_summary as (
         count_if(state = 'accepted') as n_fields_accepted,
         count_if(state = 'empty') as n_fields_empty,
         count(*) as n_fields,
-        string_agg(
-            distinct case
-                when state not in ('accepted', 'empty') then field || ': ' || reason
-            end,
-            '; '
-        ) as reason
+        {#- open fields in name order, so rebuilds write the same text -#}
+        array_to_string(list_sort(list_distinct(list(open_reason))), '; ')
+            as open_reasons
 
-    from field_decisions
+    from field_states
 
     group by task_id
 
@@ -146,7 +155,7 @@ final as (
         field_summary.n_fields::bigint as n_fields,
         field_summary.n_fields_accepted::bigint as n_fields_accepted,
         field_summary.n_fields_empty::bigint as n_fields_empty,
-        field_summary.reason,
+        nullif(field_summary.open_reasons, '') as reason,
         task_work.task_key,
         inputs_by_task.inputs_json,
         task_work.task_refs,
