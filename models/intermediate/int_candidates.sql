@@ -70,14 +70,8 @@ candidate_workers as (
 candidate_support as (
 
     select
-        stage,
-        task_id,
-        field,
-        candidate_id,
-        value,
-        is_none,
-        len(worker_ids) as support,
-        worker_ids
+        *,
+        len(worker_ids) as support
 
     from candidate_workers
 

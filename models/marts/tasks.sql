@@ -73,9 +73,9 @@ input_members as (
             len(stages.key_inputs) + 1
         ) as input_rank,
         task_inputs.input_name,
-        to_json(task_inputs.input_name)::varchar
+        {{ hitflow_json_string('task_inputs.input_name') }}
         || ':'
-        || to_json(task_inputs.input_value)::varchar as json_member
+        || {{ hitflow_json_string('task_inputs.input_value') }} as json_member
 
     from task_inputs
 
@@ -133,8 +133,9 @@ field_summary as (
         count_if(state = 'empty') as n_fields_empty,
         count(*) as n_fields,
         {#- open fields in name order, so rebuilds write the same text -#}
-        array_to_string(list_sort(list_distinct(list(open_reason))), '; ')
-            as open_reasons
+        nullif(
+            array_to_string(list_sort(list_distinct(list(open_reason))), '; '), ''
+        ) as reason
 
     from field_states
 
@@ -155,7 +156,7 @@ final as (
         field_summary.n_fields::bigint as n_fields,
         field_summary.n_fields_accepted::bigint as n_fields_accepted,
         field_summary.n_fields_empty::bigint as n_fields_empty,
-        nullif(field_summary.open_reasons, '') as reason,
+        field_summary.reason,
         task_work.task_key,
         inputs_by_task.inputs_json,
         task_work.task_refs,
