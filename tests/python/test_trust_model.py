@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
+import yaml
 
 from hitflow.build import run_dbt
 from hitflow.evaluate import honest_blocked, spammers_caught, stage_quality
@@ -219,3 +221,39 @@ def test_majority_vote_is_a_documented_switch(campaign, tmp_path):
     con.close()
     _build(tmp_path / "target")
     assert rounds == 0
+
+
+def _not_null_columns() -> list[tuple[str, str]]:
+    """The mart columns whose enforced contract declares a not_null constraint."""
+    columns = []
+    for path in sorted((PROJECT_DIR / "models" / "marts").glob("*.yml")):
+        for model in (yaml.safe_load(path.read_text()) or {}).get("models", []):
+            for column in model.get("columns", []):
+                types = {c.get("type") for c in column.get("constraints", [])}
+                if "not_null" in types:
+                    columns.append((model["name"], column["name"]))
+    return columns
+
+
+def test_mart_columns_declared_not_null_refuse_a_null(con):
+    """The contracts' not_null constraints are enforced by DuckDB, so a model
+    that produced a NULL there would fail its build instead of landing."""
+    declared = _not_null_columns()
+    assert len(declared) > 20
+    enforced = set(
+        con.execute(
+            "select table_name, unnest(constraint_column_names) "
+            "from duckdb_constraints() "
+            "where constraint_type = 'NOT NULL' and schema_name = 'main'"
+        ).fetchall()
+    )
+    assert [c for c in declared if c not in enforced] == []
+    con.execute("begin")
+    try:
+        with pytest.raises(duckdb.ConstraintException, match="trust"):
+            con.execute(
+                "insert into workers select * replace (null::double as trust) "
+                "from workers limit 1"
+            )
+    finally:
+        con.execute("rollback")
