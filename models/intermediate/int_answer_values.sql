@@ -126,25 +126,36 @@ field_parts as (
 
 ),
 
+{# Each field of a stage once, a record field by the type `record`. #}
+stage_fields as (
+
+    select distinct
+        stage,
+        field,
+        is_multi,
+        case when is_record then 'record' else part_type end as value_type
+
+    from field_parts
+
+),
+
 {# Every assignment answers every field of its stage, present in the file or not. #}
 assignment_fields as (
 
-    select distinct
+    select
         task_assignments.platform,
         task_assignments.assignment_id,
         task_assignments.worker_id,
         task_assignments.stage,
         task_assignments.task_id,
-        field_parts.field,
-        field_parts.is_multi,
-        case
-            when field_parts.is_record then 'record' else field_parts.part_type
-        end as value_type
+        stage_fields.field,
+        stage_fields.is_multi,
+        stage_fields.value_type
 
     from task_assignments
 
-    inner join field_parts
-        on task_assignments.stage = field_parts.stage
+    inner join stage_fields
+        on task_assignments.stage = stage_fields.stage
 
 ),
 
@@ -192,7 +203,11 @@ cells as (
         assignment_fields.platform,
         assignment_fields.assignment_id,
         assignment_fields.stage,
+        assignment_fields.task_id,
+        assignment_fields.worker_id,
         assignment_fields.field,
+        assignment_fields.value_type,
+        assignment_fields.is_multi,
         answered_positions.position,
         field_parts.part,
         field_parts.part_index,
@@ -384,7 +399,12 @@ record_cells as (
     select
         cells.platform,
         cells.assignment_id,
+        cells.stage,
+        cells.task_id,
+        cells.worker_id,
         cells.field,
+        cells.value_type,
+        cells.is_multi,
         cells.position,
         cells.part,
         cells.part_index,
@@ -423,7 +443,12 @@ plain_positions as (
     select
         platform,
         assignment_id,
+        stage,
+        task_id,
+        worker_id,
         field,
+        value_type,
+        is_multi,
         position,
         cell_class as value_class,
         raw_value,
@@ -442,7 +467,12 @@ record_positions as (
     select
         platform,
         assignment_id,
+        stage,
+        task_id,
+        worker_id,
         field,
+        value_type,
+        is_multi,
         position,
         case
             when bool_or(cell_class = 'value') then 'value'
@@ -467,7 +497,16 @@ record_positions as (
 
     where is_record
 
-    group by platform, assignment_id, field, position
+    group by
+        platform,
+        assignment_id,
+        stage,
+        task_id,
+        worker_id,
+        field,
+        value_type,
+        is_multi,
+        position
 
 ),
 
@@ -488,31 +527,25 @@ positions as (
 value_positions as (
 
     select
-        assignment_fields.platform,
-        assignment_fields.assignment_id,
-        assignment_fields.stage,
-        assignment_fields.task_id,
-        assignment_fields.worker_id,
-        assignment_fields.field,
-        positions.position,
-        assignment_fields.value_type,
-        positions.raw_value,
-        positions.value,
-        positions.display_value,
-        positions.value_class,
-        positions.invalid_reason is null as is_valid,
-        positions.invalid_reason,
-        case when assignment_fields.is_multi then positions.value end as repeat_key
+        platform,
+        assignment_id,
+        stage,
+        task_id,
+        worker_id,
+        field,
+        position,
+        value_type,
+        raw_value,
+        value,
+        display_value,
+        value_class,
+        invalid_reason is null as is_valid,
+        invalid_reason,
+        case when is_multi then value end as repeat_key
 
     from positions
 
-    inner join assignment_fields
-        on
-            positions.platform = assignment_fields.platform
-            and positions.assignment_id = assignment_fields.assignment_id
-            and positions.field = assignment_fields.field
-
-    where positions.value_class = 'value'
+    where value_class = 'value'
 
 ),
 
