@@ -115,24 +115,42 @@
             candidates.candidate_key,
             candidates.item_key,
             candidates.is_multi,
-            least(greatest(
+            exp(least(greatest(
                 candidates.prior_score + evidence.evidence, -500
-            ), 500) as score
+            ), 500)) as odds
 
         from evidence
 
         inner join candidates
             on evidence.candidate_key = candidates.candidate_key
 
+    ),
+
+    {#- A single-valued task field's total odds, the softmax's denominator. -#}
+    item_odds as (
+
+        select
+            item_key,
+            sum(odds) as total_odds
+
+        from scored
+
+        where not is_multi
+
+        group by item_key
+
     )
 
     select
-        candidate_key,
-        item_key,
+        scored.candidate_key,
+        scored.item_key,
         case
-            when is_multi then 1 / (1 + exp(-score))
-            else exp(score) / sum(exp(score)) over (partition by item_key)
+            when scored.is_multi then scored.odds / (1 + scored.odds)
+            else scored.odds / item_odds.total_odds
         end as posterior_raw
 
     from scored
+
+    left join item_odds
+        on scored.item_key = item_odds.item_key
 {% endmacro %}
