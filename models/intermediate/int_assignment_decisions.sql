@@ -125,11 +125,11 @@ decided as (
                 per_assignment.is_blank and per_assignment.task_has_accepted_value
                 then 'blank_needs_review'
             when
-                worker_states.state in ('suspect', 'blocked')
+                worker_states.is_distrusted
                 and not per_assignment.task_is_decided
                 then 'distrusted_worker'
             when
-                worker_states.state in ('suspect', 'blocked')
+                worker_states.is_distrusted
                 then 'benefit_of_doubt'
             else 'honest_answer'
         end as reason_code

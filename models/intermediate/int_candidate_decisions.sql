@@ -62,7 +62,7 @@ usable_votes as (
         votes.field,
         votes.candidate_id,
         votes.worker_id,
-        worker_states.state not in ('suspect', 'blocked') as is_usable,
+        not worker_states.is_distrusted as is_usable,
         worker_states.state = 'trusted' as is_trusted
 
     from votes

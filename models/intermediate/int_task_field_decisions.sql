@@ -69,7 +69,7 @@ field_workers as (
         answer_values.field,
         answer_values.worker_id,
         answer_values.value_class != 'blank' as is_answering,
-        worker_states.state not in ('suspect', 'blocked') as is_usable
+        not worker_states.is_distrusted as is_usable
 
     from answer_values
 

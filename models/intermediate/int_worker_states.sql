@@ -2,6 +2,8 @@
     One row per worker: trust (accuracy times every trust term's complement),
     the state it puts the worker in, and the reason, in words a requester reads.
     States: new (too few assignments to judge), ok, trusted, suspect, blocked.
+    A suspect or blocked worker is distrusted: its word does not count towards
+    accepting a value, and its open work waits for review.
 -#}
 {%- set min_assignments = hitflow_trust('min_assignments', 3) -%}
 {%- set block_below = hitflow_trust('block_below', 0.35) -%}
@@ -82,7 +84,7 @@ explained as (
 
 ),
 
-final as (
+states as (
 
     select
         worker_id,
@@ -114,6 +116,17 @@ final as (
         reason
 
     from explained
+
+),
+
+{# The one place that says which states are distrusted. #}
+final as (
+
+    select
+        *,
+        state in ('suspect', 'blocked') as is_distrusted
+
+    from states
 
 )
 
