@@ -94,8 +94,25 @@
         || regexp_replace(_url_parts.path, '/+$', '')
         || {{ query }}
     {%- endset -%}
+    {#-
+        Most answers are already `http(s)://host/path` with a lower-case host
+        and no port, user, query or fragment. For those, dropping `www.` and
+        the trailing slashes is the whole job, and costs a fraction of
+        splitting the URL into its parts.
+    -#}
     {%- set split_and_rebuild -%}
         case
+            when regexp_matches(_url, '^https?://[a-z0-9.-]*[a-z0-9](/[^?#]*)?$')
+                then rtrim(
+                    case
+                        when starts_with(_url, 'https://www.')
+                            then 'https://' || _url[13:]
+                        when starts_with(_url, 'http://www.')
+                            then 'http://' || _url[12:]
+                        else _url
+                    end,
+                    '/'
+                )
             when regexp_matches(_url, '^[a-z][a-z0-9+.-]*://', 'i')
                 then {{ _hitflow_let(
                     "regexp_extract(_url, " ~ parts_pattern ~ ", "
