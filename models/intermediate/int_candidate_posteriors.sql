@@ -1,7 +1,11 @@
 {#-
     One row per candidate: the probability it is the truth, from the one-coin
     model (open-ended fields) or the confusion-matrix model (category fields).
+
+    A view: the union of two tables, cheaper to read through than to copy.
 -#}
+
+{{ config(materialized='view') }}
 
 with
 
