@@ -2,7 +2,12 @@
     One row per task and input name: the value the task's latest assignment
     carried. Batches of one stage may carry different input columns; a task
     gets every input any of its batches carried.
+
+    A view: the tasks mart is its only reader in the build, and computing it
+    there spares writing a million-row table.
 -#}
+
+{{ config(materialized='view') }}
 
 with
 
