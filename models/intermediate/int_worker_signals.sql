@@ -62,14 +62,26 @@ assignment_facts as (
 
 ),
 
-task_answerers as (
+{# Workers who gave a value (not blank, not none) in each task. #}
+task_value_workers as (
 
-    {#- Workers who gave a value (not blank, not none) in each task. -#}
-    select
+    select distinct
         task_id,
-        count(distinct worker_id) filter (where value_class = 'value') as n_with_values
+        worker_id
 
     from answer_values
+
+    where value_class = 'value'
+
+),
+
+task_answerers as (
+
+    select
+        task_id,
+        count(*) as n_with_values
+
+    from task_value_workers
 
     group by task_id
 
