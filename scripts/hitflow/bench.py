@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -47,23 +48,32 @@ def bench_load(n_assignments: int, workdir: Path) -> dict:
 
 
 def bench_build(workdir: Path) -> dict:
-    """Time ``hitflow build`` (models and the marts' quality gates) on the
-    warehouse bench_load filled; the EM models' share from dbt's own timings.
+    """Time ``dbt build`` (models and the marts' quality gates) on the warehouse
+    bench_load filled, run as the command a user types; the EM models' share
+    from dbt's own timings.
 
     dbt first parses the project, once: later builds reuse the parse (dbt's
     partial parsing) unless the project changed. The parse is timed on its own
     and the build after it, as every build of a campaign after the first runs.
+    Each is a ``dbt`` process of its own, so the build's time includes dbt
+    starting up and DuckDB's checkpoint as dbt closes the warehouse.
     """
-    from hitflow.build import BUILD_ARGS, run_dbt
+    from hitflow.build import BUILD_ARGS, dbt_environment
+    from hitflow.pipeline import PROJECT_DIR
 
-    os.environ["HITFLOW_DB"] = str(workdir / "bench.duckdb")
-    target = ["--target-path", str(workdir / "target")]
-    started = time.perf_counter()
-    run_dbt(["parse", *target], quiet=True)
-    parse_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    status = run_dbt([*BUILD_ARGS, *target], quiet=True)
-    seconds = time.perf_counter() - started
+    dbt = Path(sys.executable).with_name("dbt")
+    target = ["--target-path", str(workdir / "target"), "--quiet"]
+    environment = {**dbt_environment(), "HITFLOW_DB": str(workdir / "bench.duckdb")}
+
+    def timed(args: list[str]) -> tuple[int, float]:
+        started = time.perf_counter()
+        status = subprocess.run(
+            [str(dbt), *args, *target], cwd=PROJECT_DIR, env=environment
+        ).returncode
+        return status, time.perf_counter() - started
+
+    _, parse_seconds = timed(["parse"])
+    status, seconds = timed(BUILD_ARGS)
     results = json.loads((workdir / "target" / "run_results.json").read_text())
     timings = {
         row["unique_id"].split(".")[-1]: row["execution_time"]
@@ -75,6 +85,7 @@ def bench_build(workdir: Path) -> dict:
         "dbt_status": status,
         "parse_seconds": round(parse_seconds, 1),
         "build_seconds": round(seconds, 1),
+        "dbt_run_seconds": round(results["elapsed_time"], 1),
         "em_seconds": round(em_seconds, 1),
         "em_share_of_build": round(em_seconds / seconds, 3),
         "slowest_models": [
