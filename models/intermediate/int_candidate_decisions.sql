@@ -54,7 +54,7 @@ reviewed as (
 
 ),
 
-{# Each worker once per candidate it gave (twice only on a repeated task). #}
+{# Each worker once per candidate it gave, however many of its assignments gave it. #}
 usable_votes as (
 
     select distinct
